@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dltrain",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dltrain", targets: ["dltrain"]),
+        .library(name: "DLTrainKit", targets: ["DLTrainKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages; scripts/setup.sh installs them).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "COpenCL", path: "Sources/COpenCL"),
+        .systemLibrary(name: "CCLBlast", path: "Sources/CCLBlast"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+
+        // The engine protocol every layer is written against.
+        .target(name: "Engine"),
+        .target(name: "CPUEngine", dependencies: ["Engine", "COpenBLAS"]),
+        .target(
+            name: "OpenCLEngine",
+            dependencies: ["Engine", "COpenCL", "CCLBlast"],
+            resources: [.copy("Kernels")]
+        ),
+        // Image decoding (libpng, TurboJPEG) and resampling.
+        .target(name: "ImageIO", dependencies: ["CPNG", "CTurboJPEG"]),
+
+        .target(
+            name: "DLTrainKit",
+            dependencies: [
+                "Engine", "CPUEngine", "OpenCLEngine", "ImageIO",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "dltrain",
+            dependencies: [
+                "DLTrainKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CPUEngine", "OpenCLEngine"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "CPNG", "CTurboJPEG"]),
+        .testTarget(name: "DLTrainKitTests", dependencies: ["DLTrainKit", "Engine", "CPUEngine", "OpenCLEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DLTrainKit"]),
+    ]
+)

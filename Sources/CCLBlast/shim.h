@@ -1,0 +1,2 @@
+#define CL_TARGET_OPENCL_VERSION 120
+#include <clblast_c.h>

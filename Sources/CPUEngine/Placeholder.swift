@@ -1,0 +1,1 @@
+// CPUEngine: placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// DLTrainKit: placeholder until its first type lands.

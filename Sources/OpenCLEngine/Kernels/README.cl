@@ -1,0 +1,1 @@
+// Kernels are added by the OpenCL engine.

@@ -1,0 +1,1 @@
+// OpenCLEngine: placeholder until its first type lands.
