@@ -34,14 +34,16 @@ let package = Package(
         .target(
             name: "DLTrainKit",
             dependencies: [
-                "Engine", "CPUEngine", "OpenCLEngine", "ImageIO",
+                "Engine", "ImageIO",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The one place that knows the concrete engines: parses `--device`, lists devices.
+        .target(name: "EngineFactory", dependencies: ["Engine", "CPUEngine", "OpenCLEngine"]),
         .executableTarget(
             name: "dltrain",
             dependencies: [
-                "DLTrainKit",
+                "DLTrainKit", "EngineFactory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +51,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CPUEngine", "OpenCLEngine"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "DLTrainKitTests", dependencies: ["DLTrainKit", "Engine", "CPUEngine", "OpenCLEngine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DLTrainKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DLTrainKit", "dltrain"]),
     ]
 )

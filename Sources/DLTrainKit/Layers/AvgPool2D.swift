@@ -1,0 +1,44 @@
+import Engine
+
+/// Average pooling over square windows (padding counts as zeros, PyTorch's default).
+public final class AvgPool2D: Layer {
+    public let name: String
+    public let inputShape: Shape
+    public let outputShape: Shape
+    public let parameters: [Parameter] = []
+    public var computesInputGradient = true
+
+    private let engine: ComputeEngine
+    private var geometry: PoolingGeometry
+    private var buffers = BatchBuffers()
+
+    /// Creates the layer for `[C, H, W]` inputs.
+    public init(name: String, inputShape: Shape, size: Int, stride: Int, padding: Int, engine: ComputeEngine) {
+        self.name = name
+        self.inputShape = inputShape
+        self.engine = engine
+        geometry = PoolingGeometry(batch: 0, channels: inputShape[0], height: inputShape[1], width: inputShape[2],
+                                   size: size, stride: stride, padding: padding)
+        outputShape = Shape(inputShape[0], geometry.outputHeight, geometry.outputWidth)
+    }
+
+    public func prepare(batch: Int) throws {
+        guard !buffers.isPrepared(for: batch) else { return }
+        buffers.reset(batch: batch)
+        geometry.batch = batch
+    }
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        let output = try buffers.tensor("output", outputShape.batched(buffers.batch), on: engine, layer: name)
+        try engine.avgPool(input, geometry: geometry, into: output)
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) throws -> Tensor {
+        guard computesInputGradient else { return gradOutput }
+        let gradInput = try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name)
+        // dX[p] = Σ_{windows ∋ p} dY[window] / size²
+        try engine.avgPoolBackward(gradOutput, geometry: geometry, into: gradInput)
+        return gradInput
+    }
+}

@@ -1,0 +1,47 @@
+import Engine
+
+/// Max pooling over square windows; remembers each maximum's position for the backward pass.
+public final class MaxPool2D: Layer {
+    public let name: String
+    public let inputShape: Shape
+    public let outputShape: Shape
+    public let parameters: [Parameter] = []
+    public var computesInputGradient = true
+
+    private let engine: ComputeEngine
+    private var geometry: PoolingGeometry
+    private var buffers = BatchBuffers()
+
+    /// Creates the layer for `[C, H, W]` inputs.
+    public init(name: String, inputShape: Shape, size: Int, stride: Int, padding: Int, engine: ComputeEngine) {
+        self.name = name
+        self.inputShape = inputShape
+        self.engine = engine
+        geometry = PoolingGeometry(batch: 0, channels: inputShape[0], height: inputShape[1], width: inputShape[2],
+                                   size: size, stride: stride, padding: padding)
+        outputShape = Shape(inputShape[0], geometry.outputHeight, geometry.outputWidth)
+    }
+
+    public func prepare(batch: Int) throws {
+        guard !buffers.isPrepared(for: batch) else { return }
+        buffers.reset(batch: batch)
+        geometry.batch = batch
+    }
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        let shape = outputShape.batched(buffers.batch)
+        let output = try buffers.tensor("output", shape, on: engine, layer: name)
+        let indices = try buffers.tensor("indices", shape, on: engine, layer: name)
+        try engine.maxPool(input, geometry: geometry, into: output, indices: indices)
+        return output
+    }
+
+    public func backward(_ gradOutput: Tensor) throws -> Tensor {
+        guard computesInputGradient else { return gradOutput }
+        let indices = try buffers.tensor("indices", outputShape.batched(buffers.batch), on: engine, layer: name)
+        let gradInput = try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name)
+        // dX[p] = Σ_{windows whose maximum is p} dY[window]
+        try engine.maxPoolBackward(gradOutput, indices: indices, geometry: geometry, into: gradInput)
+        return gradInput
+    }
+}

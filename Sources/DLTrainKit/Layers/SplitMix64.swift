@@ -1,0 +1,23 @@
+/// A small, fast, seedable generator (SplitMix64) whose whole state is one `UInt64`, so it checkpoints trivially.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's entire state.
+    public private(set) var state: UInt64
+
+    /// Starts the sequence at `seed`.
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform float in `[0, 1)` with 24 random bits.
+    public mutating func nextUnit() -> Float {
+        Float(next() >> 40) * (1.0 / 16_777_216.0)
+    }
+}

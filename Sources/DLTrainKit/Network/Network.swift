@@ -1,0 +1,105 @@
+import Engine
+
+/// A chain of layers ending in logits, trained with softmax cross-entropy, living on one engine.
+///
+/// The network owns the input, label and logit-gradient tensors: per step only the image batch and its labels
+/// go up, and the loss and correct count come down.
+public final class Network {
+    /// The engine every tensor of this network lives on.
+    public let engine: ComputeEngine
+    /// The layers, input to logits.
+    public let layers: [Layer]
+    /// The shape of one input sample.
+    public let inputShape: Shape
+    /// The number of classes (logits per sample).
+    public let classes: Int
+    /// When set, each layer's forward and backward pass is synchronised and timed (compare-devices).
+    public var profiler: LayerProfiler?
+
+    private(set) var batch = 0
+    private var input: Tensor?
+    private var labels: Tensor?
+    private var gradLogits: Tensor?
+
+    /// Wraps `layers` (already built on `engine`); the first layer computes no input gradient.
+    public init(layers: [Layer], inputShape: Shape, engine: ComputeEngine) {
+        precondition(!layers.isEmpty, "a network needs at least one layer")
+        self.layers = layers
+        self.inputShape = inputShape
+        self.engine = engine
+        classes = layers[layers.count - 1].outputShape.count
+        layers[0].computesInputGradient = false
+    }
+
+    /// Every trainable parameter, in layer order.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Every tensor a checkpoint holds for the model: parameters, then running statistics.
+    public var namedTensors: [(name: String, tensor: Tensor)] {
+        parameters.map { ($0.name, $0.value) } + layers.flatMap(\.state)
+    }
+
+    /// Allocates batch buffers for `batch` samples (reallocating only when it changes).
+    public func prepare(batch: Int) throws {
+        guard batch != self.batch else { return }
+        self.batch = batch
+        input = try engine.makeTensor(inputShape.batched(batch), label: "input batch")
+        labels = try engine.makeTensor(Shape(batch), label: "labels")
+        gradLogits = try engine.makeTensor(Shape(batch, classes), label: "logits gradient")
+        for layer in layers { try layer.prepare(batch: batch) }
+    }
+
+    /// Sets the dropout seed of every dropout layer for one training step.
+    public func seedDropout(runSeed: UInt64, step: Int) {
+        for (index, layer) in layers.enumerated() {
+            guard let dropout = layer as? Dropout else { continue }
+            dropout.seed = runSeed &* 0x9E37_79B9 &+ UInt64(step) &* 0x1_0000_0001 &+ UInt64(index)
+        }
+    }
+
+    /// Uploads `images` (`batch` samples, NCHW) and runs the forward pass; returns the logits `[batch, classes]`.
+    public func forward(images: [Float], batch: Int, training: Bool) throws -> Tensor {
+        try prepare(batch: batch)
+        guard let input else { preconditionFailure("prepare(batch:) allocates the input") }
+        precondition(images.count == input.count, "\(images.count) floats for an input batch of \(input.shape)")
+        try images.withUnsafeBufferPointer { try engine.upload($0, to: input) }
+        return try forward(input, training: training)
+    }
+
+    /// Runs the forward pass on an input already on the engine.
+    func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        var activations = input
+        for (index, layer) in layers.enumerated() {
+            let start = try profiler?.begin(engine)
+            activations = try layer.forward(activations, training: training)
+            if let start { try profiler?.end(engine, layer: index, pass: .forward, since: start) }
+        }
+        return activations
+    }
+
+    /// One forward and backward pass on a labelled batch: fills every parameter gradient and returns the loss.
+    public func computeGradients(images: [Float], labels hostLabels: [Float], batch: Int) throws -> LossResult {
+        let logits = try forward(images: images, batch: batch, training: true)
+        guard let labels, let gradLogits else { preconditionFailure("prepare(batch:) allocates the labels") }
+        try hostLabels.withUnsafeBufferPointer { try engine.upload($0, to: labels) }
+        let result = try engine.softmaxCrossEntropy(logits: logits, labels: labels, batch: batch, classes: classes,
+                                                    gradLogits: gradLogits)
+        try backward(gradLogits)
+        return result
+    }
+
+    /// Propagates `gradLogits` back through every layer.
+    func backward(_ gradLogits: Tensor) throws {
+        var gradient = gradLogits
+        for index in layers.indices.reversed() {
+            let start = try profiler?.begin(engine)
+            gradient = try layers[index].backward(gradient)
+            if let start { try profiler?.end(engine, layer: index, pass: .backward, since: start) }
+        }
+    }
+
+    /// The logits of a batch in evaluation mode, downloaded: `batch × classes` floats.
+    public func predict(images: [Float], batch: Int) throws -> [Float] {
+        try engine.download(try forward(images: images, batch: batch, training: false))
+    }
+}

@@ -1,0 +1,1 @@
+// EngineFactory: placeholder until the factory lands.
