@@ -1,0 +1,43 @@
+import CTurboJPEG
+
+extension ImageDecoder {
+    /// Decodes JPEG bytes with TurboJPEG straight to gray or RGB (TurboJPEG's gray output is the 601 luma `Y`).
+    ///
+    /// Recoverable libjpeg warnings (stray bytes between markers) are accepted like other decoders do; a file
+    /// that ends early is refused as truncated.
+    static func decodeJPEG(_ bytes: UnsafeRawBufferPointer, _ request: DecodeRequest) throws -> Image {
+        guard let handle = tjInitDecompress() else {
+            throw request.error(.corrupt("cannot create a TurboJPEG decompressor"))
+        }
+        defer { tjDestroy(handle) }
+        let source = bytes.bindMemory(to: UInt8.self)
+        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        guard tjDecompressHeader3(handle, source.baseAddress, UInt(source.count),
+                                  &width, &height, &subsampling, &colorspace) == 0 else {
+            throw request.error(jpegFailure(handle))
+        }
+        if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
+            throw request.error(.cmykJPEG)
+        }
+        try request.checkSize(width: Int(width), height: Int(height))
+        let format = request.channels == 1 ? TJPF_GRAY : TJPF_RGB
+        var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * request.channels)
+        let status = pixels.withUnsafeMutableBufferPointer { destination in
+            tjDecompress2(handle, source.baseAddress, UInt(source.count), destination.baseAddress,
+                          width, 0, height, Int32(format.rawValue), 0)
+        }
+        if status != 0 {
+            let reason = jpegFailure(handle)
+            let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
+            if !isWarning || reason == .truncated { throw request.error(reason) }
+        }
+        return Image(width: Int(width), height: Int(height), channels: request.channels, pixels: pixels)
+    }
+
+    /// The reason for the last TurboJPEG failure on `handle`: running out of data means truncated.
+    private static func jpegFailure(_ handle: tjhandle) -> ImageError.Reason {
+        let message = tjGetErrorStr2(handle).map { String(cString: $0) } ?? ""
+        if message.lowercased().contains("premature end") { return .truncated }
+        return .corrupt(message.isEmpty ? "TurboJPEG failed without a message" : message)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import ImageIO
+import XCTest
+
+final class JPEGDecodingTests: XCTestCase {
+    func testGrayJPEGMatchesWithinTolerance() throws {
+        let source = TestImages.smooth(width: 24, height: 16, channels: 1)
+        let data = try ImageEncoder.jpeg(source, quality: 100)
+        let gray = try ImageDecoder.decode(data, name: "gray.jpg", channels: 1)
+        XCTAssertEqual(gray.width, 24)
+        XCTAssertEqual(gray.height, 16)
+        XCTAssertLessThanOrEqual(TestImages.maxDifference(gray.pixels, source.pixels), 3)
+        let rgb = try ImageDecoder.decode(data, name: "gray.jpg", channels: 3)
+        for c in 0..<3 { XCTAssertEqual(TestImages.plane(rgb, c), gray.pixels) }
+    }
+
+    func testRGBJPEGMatchesWithinTolerance() throws {
+        let source = TestImages.smooth(width: 32, height: 24, channels: 3)
+        let url = try TestImages.write(ImageEncoder.jpeg(source, quality: 100), named: "photo.JPG")
+        let rgb = try ImageDecoder.decode(contentsOf: url, channels: 3)
+        XCTAssertLessThanOrEqual(TestImages.maxDifference(rgb.pixels, source.pixels), 6)
+        let gray = try ImageDecoder.decode(contentsOf: url, channels: 1)
+        XCTAssertLessThanOrEqual(TestImages.maxDifference(gray.pixels, TestImages.luma(source)), 4)
+    }
+
+    func testCMYKIsRefused() throws {
+        let data = try ImageEncoder.jpeg(TestImages.smooth(width: 8, height: 8, channels: 4))
+        XCTAssertEqual(TestImages.reason(decoding: data), .cmykJPEG)
+        XCTAssertTrue(ImageError.Reason.cmykJPEG.message.contains("CMYK JPEG is not supported"))
+    }
+
+    func testTruncatedJPEGIsRefused() throws {
+        let data = try ImageEncoder.jpeg(TestImages.pattern(width: 64, height: 64, channels: 3))
+        XCTAssertEqual(TestImages.reason(decoding: data.prefix(data.count / 2)), .truncated)
+    }
+
+    func testCorruptHeaderIsRefused() throws {
+        var bytes = [UInt8](try ImageEncoder.jpeg(TestImages.smooth(width: 16, height: 16, channels: 3)))
+        for i in 3..<40 { bytes[i] = 0x5A }
+        guard case .corrupt = TestImages.reason(decoding: Data(bytes)) else {
+            return XCTFail("expected a corrupt-data error")
+        }
+    }
+
+    func testCorruptScanDataNeverCrashes() throws {
+        let clean = try ImageEncoder.jpeg(TestImages.pattern(width: 48, height: 48, channels: 3))
+        for seed in 0..<8 {
+            var bytes = [UInt8](clean)
+            for k in 0..<64 { bytes[bytes.count / 3 + (k * 31 + seed * 7) % (bytes.count / 2)] ^= 0xA5 }
+            do {
+                let image = try ImageDecoder.decode(Data(bytes), name: "damaged.jpg", channels: 3)
+                XCTAssertEqual(image.pixels.count, 48 * 48 * 3)
+            } catch {
+                XCTAssertTrue(error is ImageError, "\(error)")
+            }
+        }
+    }
+
+    func testHeaderSizeAboveLimitIsRefused() throws {
+        let data = try ImageEncoder.jpeg(TestImages.smooth(width: 20, height: 10, channels: 1))
+        XCTAssertEqual(TestImages.reason(decoding: data, maxPixels: 199),
+                       .tooLarge(width: 20, height: 10, maxPixels: 199))
+        XCTAssertNoThrow(try ImageDecoder.decode(data, name: "ok.jpg", channels: 1, maxPixels: 200))
+    }
+}
