@@ -1,1 +1,0 @@
-// Kernels are added by the OpenCL engine.

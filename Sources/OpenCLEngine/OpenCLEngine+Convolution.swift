@@ -1,0 +1,66 @@
+import Engine
+
+extension OpenCLEngine {
+    public func im2col(_ input: Tensor, geometry g: ConvolutionGeometry, into columns: Tensor) throws {
+        let count = g.columnRows * g.columnCount
+        try launch("im2col", items: count, [
+            try buffer(input, atLeast: g.batch * g.channels * g.height * g.width, "im2col input"),
+            try buffer(columns, atLeast: count, "im2col columns"),
+        ] + (try geometryArguments(g)) + [try int(count, "im2col size")])
+    }
+
+    // gradInput[n,c,y,x] = Σ_{(ky,kx,oy,ox) reading (y,x)} columns[(c·KH+ky)·KW+kx, (n·OH+oy)·OW+ox].
+    public func col2im(_ columns: Tensor, geometry g: ConvolutionGeometry, into gradInput: Tensor) throws {
+        let count = g.batch * g.channels * g.height * g.width
+        try launch("col2im", items: count, [
+            try buffer(columns, atLeast: g.columnRows * g.columnCount, "col2im columns"),
+            try buffer(gradInput, atLeast: count, "col2im gradInput"),
+        ] + (try geometryArguments(g)) + [try int(count, "col2im size")])
+    }
+
+    public func channelMajorToBatchMajor(_ source: Tensor, into destination: Tensor,
+                                         batch: Int, channels: Int, spatial: Int) throws {
+        try transpose("channel_major_to_batch_major", source, destination, batch, channels, spatial)
+    }
+
+    public func batchMajorToChannelMajor(_ source: Tensor, into destination: Tensor,
+                                         batch: Int, channels: Int, spatial: Int) throws {
+        try transpose("batch_major_to_channel_major", source, destination, batch, channels, spatial)
+    }
+
+    public func addBias(_ bias: Tensor, to tensor: Tensor, batch: Int, channels: Int, spatial: Int) throws {
+        let count = batch * channels * spatial
+        try launch("add_bias", items: count, [
+            try buffer(bias, atLeast: channels, "addBias bias"), try buffer(tensor, atLeast: count, "addBias tensor"),
+            try int(channels, "channels"), try int(spatial, "spatial"), try int(count, "addBias size"),
+        ])
+    }
+
+    // gradBias[c] = Σ_{n,s} gradOutput[n,c,s], one work-group per channel.
+    public func biasGradient(_ gradOutput: Tensor, batch: Int, channels: Int, spatial: Int,
+                             into gradBias: Tensor) throws {
+        try launch("bias_gradient", groups: channels, [
+            try buffer(gradOutput, atLeast: batch * channels * spatial, "biasGradient gradOutput"),
+            try buffer(gradBias, atLeast: channels, "biasGradient gradBias"),
+            try int(batch, "batch"), try int(channels, "channels"), try int(spatial, "spatial"), .localScratch,
+        ])
+    }
+
+    private func transpose(_ kernel: String, _ source: Tensor, _ destination: Tensor,
+                           _ batch: Int, _ channels: Int, _ spatial: Int) throws {
+        let count = batch * channels * spatial
+        try launch(kernel, items: count, [
+            try buffer(source, atLeast: count, "\(kernel) source"),
+            try buffer(destination, atLeast: count, "\(kernel) destination"),
+            try int(batch, "batch"), try int(channels, "channels"), try int(spatial, "spatial"),
+            try int(count, "\(kernel) size"),
+        ])
+    }
+
+    /// The geometry as the `im2col`/`col2im` kernels take it, from `channels` to `columnCount`.
+    private func geometryArguments(_ g: ConvolutionGeometry) throws -> [KernelArgument] {
+        try [g.channels, g.height, g.width, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth,
+             g.paddingHeight, g.paddingWidth, g.outputHeight, g.outputWidth, g.columnCount]
+            .map { try int($0, "convolution geometry") }
+    }
+}

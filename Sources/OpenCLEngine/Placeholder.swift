@@ -1,1 +1,0 @@
-// OpenCLEngine: placeholder until its first type lands.
