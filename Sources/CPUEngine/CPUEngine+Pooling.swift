@@ -1,0 +1,112 @@
+import Engine
+
+extension CPUEngine {
+    public func maxPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor, indices: Tensor) throws {
+        let (x, y, index) = (try cpu(input).data, try cpu(output).data, try cpu(indices).data)
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        try requireCount(g.planes * g.height * g.width, input, op: "maxPool")
+        try requireCount(g.planes * outputHeight * outputWidth, output, indices, op: "maxPool")
+        loop.forEach(g.planes, itemCost: outputHeight * outputWidth * g.size * g.size) { planes in
+            for plane in planes {
+                let source = x.base + plane * g.height * g.width
+                var out = plane * outputHeight * outputWidth
+                for oy in 0..<outputHeight {
+                    let (yFirst, yEnd) = Self.window(oy, g, extent: g.height)
+                    for ox in 0..<outputWidth {
+                        let (xFirst, xEnd) = Self.window(ox, g, extent: g.width)
+                        // Only real pixels compete (padding never wins); ties keep the first in scan order.
+                        var best = -Float.infinity
+                        var bestIndex = yFirst * g.width + xFirst
+                        for yy in yFirst..<yEnd {
+                            for xx in xFirst..<xEnd where source[yy * g.width + xx] > best {
+                                best = source[yy * g.width + xx]
+                                bestIndex = yy * g.width + xx
+                            }
+                        }
+                        y[out] = source[bestIndex]
+                        index[out] = Float(bestIndex)
+                        out += 1
+                    }
+                }
+            }
+        }
+    }
+
+    public func maxPoolBackward(_ gradOutput: Tensor, indices: Tensor, geometry g: PoolingGeometry,
+                                into gradInput: Tensor) throws {
+        let (dy, index, dx) = (try cpu(gradOutput).data, try cpu(indices).data, try cpu(gradInput).data)
+        let (planeSize, outputSize) = (g.height * g.width, g.outputHeight * g.outputWidth)
+        try requireCount(g.planes * planeSize, gradInput, op: "maxPoolBackward")
+        try requireCount(g.planes * outputSize, gradOutput, indices, op: "maxPoolBackward")
+        // dx[p] = Σ_{windows w whose maximum is p} dy[w]; one thread per block of planes.
+        loop.forEach(g.planes, itemCost: planeSize + 2 * outputSize) { planes in
+            for plane in planes {
+                let target = dx.base + plane * planeSize
+                target.update(repeating: 0, count: planeSize)
+                for o in plane * outputSize..<(plane + 1) * outputSize {
+                    target[Int(index[o])] += dy[o]
+                }
+            }
+        }
+    }
+
+    public func avgPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor) throws {
+        let (x, y) = (try cpu(input).data, try cpu(output).data)
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        try requireCount(g.planes * g.height * g.width, input, op: "avgPool")
+        try requireCount(g.planes * outputHeight * outputWidth, output, op: "avgPool")
+        let scale = 1 / Float(g.size * g.size)
+        loop.forEach(g.planes, itemCost: outputHeight * outputWidth * g.size * g.size) { planes in
+            for plane in planes {
+                let source = x.base + plane * g.height * g.width
+                var out = plane * outputHeight * outputWidth
+                for oy in 0..<outputHeight {
+                    let (yFirst, yEnd) = Self.window(oy, g, extent: g.height)
+                    for ox in 0..<outputWidth {
+                        let (xFirst, xEnd) = Self.window(ox, g, extent: g.width)
+                        var total: Float = 0
+                        for yy in yFirst..<yEnd {
+                            for xx in xFirst..<xEnd { total += source[yy * g.width + xx] }
+                        }
+                        y[out] = total * scale
+                        out += 1
+                    }
+                }
+            }
+        }
+    }
+
+    public func avgPoolBackward(_ gradOutput: Tensor, geometry g: PoolingGeometry, into gradInput: Tensor) throws {
+        let (dy, dx) = (try cpu(gradOutput).data, try cpu(gradInput).data)
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        let planeSize = g.height * g.width
+        try requireCount(g.planes * planeSize, gradInput, op: "avgPoolBackward")
+        try requireCount(g.planes * outputHeight * outputWidth, gradOutput, op: "avgPoolBackward")
+        let scale = 1 / Float(g.size * g.size)
+        // dx[p] = Σ_{windows w ∋ p} dy[w] / size²; one thread per block of planes.
+        loop.forEach(g.planes, itemCost: outputHeight * outputWidth * g.size * g.size) { planes in
+            for plane in planes {
+                let target = dx.base + plane * planeSize
+                target.update(repeating: 0, count: planeSize)
+                var out = plane * outputHeight * outputWidth
+                for oy in 0..<outputHeight {
+                    let (yFirst, yEnd) = Self.window(oy, g, extent: g.height)
+                    for ox in 0..<outputWidth {
+                        let (xFirst, xEnd) = Self.window(ox, g, extent: g.width)
+                        let share = dy[out] * scale
+                        for yy in yFirst..<yEnd {
+                            for xx in xFirst..<xEnd { target[yy * g.width + xx] += share }
+                        }
+                        out += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// The input coordinates `first..<end` of window `output` along one axis, clipped to `0..<extent`.
+    private static func window(_ output: Int, _ g: PoolingGeometry, extent: Int) -> (Int, Int) {
+        let start = output * g.stride - g.padding
+        return (max(start, 0), min(start + g.size, extent))
+    }
+}

@@ -1,0 +1,92 @@
+import COpenBLAS
+import Engine
+import Foundation
+
+/// The host engine: OpenBLAS `cblas_sgemm` for matrix products, multi-threaded Swift loops for everything else.
+///
+/// Every op runs synchronously on the calling thread (fanning out to `threads` workers), so `synchronize` has
+/// nothing to wait for.
+public final class CPUEngine: ComputeEngine {
+    /// The number of threads OpenBLAS and the elementwise loops use.
+    public let threads: Int
+    /// Host↔"device" copies so far: uploads and downloads are memcpys here, counted all the same.
+    public private(set) var transfers = TransferStatistics()
+
+    let loop: ParallelLoop
+
+    /// Creates an engine using `threads` threads (default: every active processor) and sets OpenBLAS's count.
+    public init(threads: Int? = nil) {
+        let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.threads = count
+        self.loop = ParallelLoop(threads: count)
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// `"cpu (OpenBLAS SkylakeX, 2 threads)"`.
+    public var name: String {
+        "cpu (OpenBLAS \(OpenBLASCore.coreName), \(threads) thread\(threads == 1 ? "" : "s"))"
+    }
+
+    public func makeTensor(_ shape: Shape, label: String) throws -> Tensor {
+        try CPUTensor(shape: shape, label: label, device: "cpu")
+    }
+
+    public func upload(_ values: UnsafeBufferPointer<Float>, to tensor: Tensor) throws {
+        let destination = try cpu(tensor)
+        guard values.count == destination.count else {
+            throw EngineError.invalidArgument(
+                "upload to \(destination.label): \(values.count) values for a tensor of \(destination.count)")
+        }
+        if let base = values.baseAddress {
+            destination.pointer.update(from: base, count: values.count)
+        }
+        transfers.uploads += 1
+        transfers.bytesUploaded += values.count * MemoryLayout<Float>.stride
+    }
+
+    public func download(_ tensor: Tensor) throws -> [Float] {
+        let source = try cpu(tensor)
+        transfers.downloads += 1
+        transfers.bytesDownloaded += source.count * MemoryLayout<Float>.stride
+        return Array(UnsafeBufferPointer(source.buffer))
+    }
+
+    public func fill(_ tensor: Tensor, with value: Float) throws {
+        let data = try cpu(tensor).data
+        loop.forEach(tensor.count, itemCost: 1) { range in
+            (data.base + range.lowerBound).update(repeating: value, count: range.count)
+        }
+    }
+
+    public func copy(_ source: Tensor, to destination: Tensor) throws {
+        let (from, to) = (try cpu(source).data, try cpu(destination).data)
+        try requireSameCount(source, destination, op: "copy")
+        loop.forEach(source.count, itemCost: 2) { range in
+            (to.base + range.lowerBound).update(from: from.base + range.lowerBound, count: range.count)
+        }
+    }
+
+    public func synchronize() throws {}
+
+    /// The engine's own tensor behind `tensor`, or `invalidArgument` for a tensor from another engine.
+    func cpu(_ tensor: Tensor) throws -> CPUTensor {
+        guard let tensor = tensor as? CPUTensor else {
+            throw EngineError.invalidArgument("\(type(of: tensor)) passed to the CPU engine, which needs CPUTensor")
+        }
+        return tensor
+    }
+
+    /// Throws unless every tensor holds at least `count` floats.
+    func requireCount(_ count: Int, _ tensors: Tensor..., op: String) throws {
+        for tensor in tensors where tensor.count < count {
+            throw EngineError.invalidArgument("\(op): a tensor of shape \(tensor.shape) needs \(count) elements")
+        }
+    }
+
+    /// Throws unless `a` and `b` hold the same number of floats.
+    func requireSameCount(_ a: Tensor, _ b: Tensor, op: String) throws {
+        guard a.count == b.count else {
+            throw EngineError.invalidArgument("\(op): element counts differ (\(a.shape) vs \(b.shape))")
+        }
+    }
+}

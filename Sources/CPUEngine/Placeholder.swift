@@ -1,1 +1,0 @@
-// CPUEngine: placeholder until its first type lands.

@@ -1,0 +1,58 @@
+import CPUEngine
+import Engine
+import XCTest
+
+/// `gemm` against the naive triple loop; tolerance 1e-5 relative (float32 products of ~50 terms in [−1, 1]).
+final class CPUEngineGEMMTests: XCTestCase {
+    private let engine = CPUEngine(threads: 2)
+
+    func testEveryTransposeWithOffsetsAndLeadingDimensions() throws {
+        var random = TestRandom(seed: 2)
+        let (m, n, k) = (13, 7, 29)
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            let (aRows, aColumns) = transposeA ? (k, m) : (m, k)
+            let (bRows, bColumns) = transposeB ? (n, k) : (k, n)
+            let (lda, ldb, ldc) = (aColumns + 3, bColumns + 1, n + 5)
+            let (aOffset, bOffset, cOffset) = (5, 2, 7)
+            let a = random.floats(aOffset + aRows * lda)
+            let b = random.floats(bOffset + bRows * ldb)
+            let c = random.floats(cOffset + m * ldc)
+            for beta: Float in [0, 1, 0.5] {
+                let cTensor = try engine.tensor(c, Shape(c.count))
+                try engine.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.75,
+                                a: try engine.tensor(a, Shape(a.count)), aOffset: aOffset, lda: lda,
+                                b: try engine.tensor(b, Shape(b.count)), bOffset: bOffset, ldb: ldb,
+                                beta: beta, c: cTensor, cOffset: cOffset, ldc: ldc)
+                let expected = NaiveReference.gemm(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.75,
+                    a: a, aOffset: aOffset, lda: lda, b: b, bOffset: bOffset, ldb: ldb,
+                    beta: beta, c: c, cOffset: cOffset, ldc: ldc)
+                assertClose(try engine.download(cTensor), expected, tolerance: 1e-5,
+                            "gemm tA=\(transposeA) tB=\(transposeB) beta=\(beta)")
+            }
+        }
+    }
+
+    func testBetaZeroOverwritesNaN() throws {
+        for (m, n, k) in [(3, 4, 5), (70, 65, 33), (5, 6, 0)] {
+            var random = TestRandom(seed: 3)
+            let (a, b) = (random.floats(max(m * k, 1)), random.floats(max(k * n, 1)))
+            let c = try engine.poisoned(Shape(m, n))
+            try engine.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                            a: try engine.tensor(a, Shape(a.count)), aOffset: 0, lda: max(k, 1),
+                            b: try engine.tensor(b, Shape(b.count)), bOffset: 0, ldb: n,
+                            beta: 0, c: c, cOffset: 0, ldc: n)
+            let expected = NaiveReference.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                               a: a, lda: max(k, 1), b: b, ldb: n, beta: 0,
+                                               c: [Float](repeating: 0, count: m * n), ldc: n)
+            assertClose(try engine.download(c), expected, tolerance: 1e-5, "\(m)×\(n)×\(k)")
+        }
+    }
+
+    func testMatrixOutsideItsTensorThrows() throws {
+        let small = try engine.makeTensor(Shape(10), label: "small")
+        XCTAssertThrowsError(try engine.gemm(transposeA: false, transposeB: false, m: 3, n: 3, k: 3, alpha: 1,
+                                             a: small, aOffset: 2, lda: 3, b: small, bOffset: 0, ldb: 3,
+                                             beta: 0, c: small, cOffset: 0, ldc: 3))
+    }
+}

@@ -1,0 +1,94 @@
+import CPUEngine
+import Engine
+import XCTest
+
+/// Max and average pooling, forward and backward; max pooling is exact, averages use 1e-5 relative.
+final class CPUEnginePoolingTests: XCTestCase {
+    private let engine = CPUEngine(threads: 3)
+
+    /// 2/2, overlapping 3/2, padded, odd sizes, batch 1, and one large enough to split across threads.
+    private let geometries = [
+        PoolingGeometry(batch: 2, channels: 3, height: 8, width: 6, size: 2, stride: 2),
+        PoolingGeometry(batch: 1, channels: 2, height: 9, width: 7, size: 3, stride: 2),
+        PoolingGeometry(batch: 2, channels: 2, height: 7, width: 7, size: 3, stride: 2, padding: 1),
+        PoolingGeometry(batch: 3, channels: 1, height: 5, width: 11, size: 3, stride: 1, padding: 1),
+        PoolingGeometry(batch: 1, channels: 1, height: 1, width: 1, size: 1, stride: 1),
+        PoolingGeometry(batch: 8, channels: 16, height: 23, width: 23, size: 3, stride: 2),
+    ]
+
+    func testMaxPoolMatchesNaive() throws {
+        var random = TestRandom(seed: 20)
+        for g in geometries {
+            let input = random.floats(g.planes * g.height * g.width)
+            let outputShape = Shape(g.batch, g.channels, g.outputHeight, g.outputWidth)
+            let (output, indices) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape))
+            try engine.maxPool(try engine.tensor(input, Shape(input.count)), geometry: g, into: output,
+                               indices: indices)
+            let expected = NaiveReference.maxPool(input, geometry: g)
+            XCTAssertEqual(try engine.download(output), expected.output, "\(g)")
+            XCTAssertEqual(try engine.download(indices), expected.indices, "\(g)")
+        }
+    }
+
+    func testMaxPoolPaddingNeverWinsOverNegativeInputs() throws {
+        let g = PoolingGeometry(batch: 1, channels: 1, height: 3, width: 3, size: 3, stride: 2, padding: 1)
+        let input: [Float] = [-9, -8, -7, -6, -5, -4, -3, -2, -1]
+        let output = try engine.poisoned(Shape(4))
+        let indices = try engine.poisoned(Shape(4))
+        try engine.maxPool(try engine.tensor(input, Shape(9)), geometry: g, into: output, indices: indices)
+        XCTAssertEqual(try engine.download(output), [-5, -4, -2, -1])
+        XCTAssertEqual(try engine.download(indices), [4, 5, 7, 8])
+    }
+
+    func testMaxPoolBackwardSumsOverlappingWindows() throws {
+        var random = TestRandom(seed: 21)
+        for g in geometries {
+            let input = random.floats(g.planes * g.height * g.width)
+            let outputShape = Shape(g.batch, g.channels, g.outputHeight, g.outputWidth)
+            let (output, indices) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape))
+            try engine.maxPool(try engine.tensor(input, Shape(input.count)), geometry: g, into: output,
+                               indices: indices)
+            let gradOutput = random.floats(outputShape.count)
+            let gradInput = try engine.poisoned(Shape(input.count))
+            try engine.maxPoolBackward(try engine.tensor(gradOutput, outputShape), indices: indices, geometry: g,
+                                       into: gradInput)
+            let expected = NaiveReference.maxPoolBackward(gradOutput, indices: try engine.download(indices),
+                                                          geometry: g)
+            assertClose(try engine.download(gradInput), expected, tolerance: 1e-6, "\(g)")
+        }
+    }
+
+    /// A plateau makes one pixel the maximum of several overlapping 3/2 windows: its gradient is their sum.
+    func testMaxPoolBackwardOnPlateauAccumulates() throws {
+        let g = PoolingGeometry(batch: 1, channels: 1, height: 5, width: 5, size: 3, stride: 2)
+        var input = [Float](repeating: 0, count: 25)
+        input[2 * 5 + 2] = 1  // the centre lies in all four windows
+        let output = try engine.poisoned(Shape(4))
+        let indices = try engine.poisoned(Shape(4))
+        try engine.maxPool(try engine.tensor(input, Shape(25)), geometry: g, into: output, indices: indices)
+        let gradInput = try engine.poisoned(Shape(25))
+        try engine.maxPoolBackward(try engine.tensor([1, 2, 3, 4], Shape(4)), indices: indices, geometry: g,
+                                   into: gradInput)
+        var expected = [Float](repeating: 0, count: 25)
+        expected[12] = 10
+        XCTAssertEqual(try engine.download(gradInput), expected)
+    }
+
+    func testAvgPoolForwardAndBackwardMatchNaive() throws {
+        var random = TestRandom(seed: 22)
+        for g in geometries {
+            let input = random.floats(g.planes * g.height * g.width)
+            let outputShape = Shape(g.batch, g.channels, g.outputHeight, g.outputWidth)
+            let output = try engine.poisoned(outputShape)
+            try engine.avgPool(try engine.tensor(input, Shape(input.count)), geometry: g, into: output)
+            assertClose(try engine.download(output), NaiveReference.avgPool(input, geometry: g),
+                        tolerance: 1e-5, "\(g)")
+
+            let gradOutput = random.floats(outputShape.count)
+            let gradInput = try engine.poisoned(Shape(input.count))
+            try engine.avgPoolBackward(try engine.tensor(gradOutput, outputShape), geometry: g, into: gradInput)
+            assertClose(try engine.download(gradInput), NaiveReference.avgPoolBackward(gradOutput, geometry: g),
+                        tolerance: 1e-5, "\(g)")
+        }
+    }
+}
