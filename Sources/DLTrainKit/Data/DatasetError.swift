@@ -1,0 +1,42 @@
+import Foundation
+
+/// Why a dataset folder or loader configuration cannot be used; messages name the folder or the option.
+public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// The dataset root does not exist.
+    case missingFolder(String)
+    /// The dataset root is a file.
+    case notAFolder(String)
+    /// A folder could not be listed.
+    case unreadableFolder(String, reason: String)
+    /// The root has no subfolders to use as classes.
+    case noClassFolders(String)
+    /// A class folder holds no image files.
+    case emptyClass(name: String, folder: String)
+    /// The class folders differ from the classes the model was trained on.
+    case classMismatch(root: String, missing: [String], unexpected: [String])
+    /// `validation_split` outside (0, 1).
+    case invalidValidationFraction(Double)
+    /// A loader option is out of range.
+    case invalidLoaderOption(String)
+
+    public var description: String {
+        switch self {
+        case .missingFolder(let path): "dataset folder \(path) does not exist"
+        case .notAFolder(let path): "dataset path \(path) is a file, expected a folder with one subfolder per class"
+        case .unreadableFolder(let path, let reason): "cannot list folder \(path): \(reason)"
+        case .noClassFolders(let path):
+            "dataset folder \(path) has no class subfolders (expected one subfolder of images per class)"
+        case .emptyClass(let name, let folder):
+            "class \"\(name)\" has no .png, .jpg or .jpeg images directly inside \(folder)"
+        case .classMismatch(let root, let missing, let unexpected):
+            "the class folders in \(root) do not match the model's classes"
+                + (missing.isEmpty ? "" : "; missing: \(missing.joined(separator: ", "))")
+                + (unexpected.isEmpty ? "" : "; unexpected: \(unexpected.joined(separator: ", "))")
+        case .invalidValidationFraction(let value):
+            "validation_split must be between 0 and 1 (exclusive), got \(value)"
+        case .invalidLoaderOption(let message): "data loader: \(message)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

@@ -1,1 +1,0 @@
-// DLTrainKit: placeholder until its first type lands.
