@@ -13,17 +13,17 @@ enum OpenCLKernelSource {
                 .filter { $0.hasSuffix(".cl") }
                 .sorted { ($0 == "common.cl" ? "" : $0) < ($1 == "common.cl" ? "" : $1) }
         } catch {
-            throw EngineError.invalidArgument("OpenCL kernel folder not found at \(folder.path): \(error)")
+            throw EngineError.callFailed(call: "reading the OpenCL kernels", status: "no folder at \(folder.path)")
         }
         guard !names.isEmpty else {
-            throw EngineError.invalidArgument("no .cl kernel files in \(folder.path)")
+            throw EngineError.callFailed(call: "reading the OpenCL kernels", status: "no .cl files in \(folder.path)")
         }
         return try names.map { name in
             let url = folder.appendingPathComponent(name)
             do {
                 return "#line 1 \"\(name)\"\n" + (try String(contentsOf: url, encoding: .utf8))
             } catch {
-                throw EngineError.invalidArgument("cannot read OpenCL kernel file \(url.path): \(error)")
+                throw EngineError.callFailed(call: "reading the OpenCL kernel \(url.path)", status: "\(error)")
             }
         }.joined(separator: "\n")
     }

@@ -130,7 +130,7 @@ final class OpenCLEngineTests: XCTestCase {
     func testGemmMatchesNaiveLoopWithTransposesOffsetsAndBeta() throws {
         let engine = try engine
         let (m, n, k) = (17, 9, 33)
-        var generator = SplitMixGenerator(seed: 7)
+        var generator = OpenCLTestInputs(seed: 7)
         for transposeA in [false, true] {
             for transposeB in [false, true] {
                 let lda = (transposeA ? m : k) + 3
@@ -212,8 +212,8 @@ final class OpenCLEngineTests: XCTestCase {
     }
 }
 
-/// A tiny deterministic generator for test inputs.
-struct SplitMixGenerator {
+/// Deterministic inputs for the OpenCL tests, drawn from `DropoutHash`.
+struct OpenCLTestInputs {
     var state: UInt64
 
     init(seed: UInt64) {
@@ -224,5 +224,10 @@ struct SplitMixGenerator {
     mutating func nextFloat() -> Float {
         state &+= 1
         return DropoutHash.uniform(seed: 0x1234_5678, index: state) * 2 - 1
+    }
+
+    /// `count` floats in `[-scale, scale)`.
+    mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {
+        (0..<count).map { _ in nextFloat() * scale }
     }
 }
