@@ -20,18 +20,29 @@ extension ImageDecoder {
             throw request.error(.cmykJPEG)
         }
         try request.checkSize(width: Int(width), height: Int(height))
+        let denominator = scaleDenominator(width: Int(width), height: Int(height), request)
+        let scaledWidth = (Int(width) + denominator - 1) / denominator
+        let scaledHeight = (Int(height) + denominator - 1) / denominator
         let format = request.channels == 1 ? TJPF_GRAY : TJPF_RGB
-        var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * request.channels)
+        var pixels = [UInt8](repeating: 0, count: scaledWidth * scaledHeight * request.channels)
         let status = pixels.withUnsafeMutableBufferPointer { destination in
             tjDecompress2(handle, source.baseAddress, UInt(source.count), destination.baseAddress,
-                          width, 0, height, Int32(format.rawValue), 0)
+                          Int32(scaledWidth), 0, Int32(scaledHeight), Int32(format.rawValue), 0)
         }
         if status != 0 {
             let reason = jpegFailure(handle)
             let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
             if !isWarning || reason == .truncated { throw request.error(reason) }
         }
-        return Image(width: Int(width), height: Int(height), channels: request.channels, pixels: pixels)
+        return Image(width: scaledWidth, height: scaledHeight, channels: request.channels, pixels: pixels)
+    }
+
+    /// The largest of 8, 4, 2, 1 whose DCT-scaled size (rounded up, as libjpeg does) still covers the request.
+    private static func scaleDenominator(width: Int, height: Int, _ request: DecodeRequest) -> Int {
+        guard request.coverWidth > 0 && request.coverHeight > 0 else { return 1 }
+        return [8, 4, 2].first { d in
+            (width + d - 1) / d >= request.coverWidth && (height + d - 1) / d >= request.coverHeight
+        } ?? 1
     }
 
     /// The reason for the last TurboJPEG failure on `handle`: running out of data means truncated.

@@ -11,26 +11,30 @@ public enum ImageDecoder {
     /// Decodes the file at `url` to `channels` (1 = gray, 3 = RGB) interleaved bytes per pixel.
     ///
     /// Gray sources are replicated to RGB, colour sources become ITU-R 601 luma for gray, alpha is dropped.
+    /// With `covering`, a JPEG may be decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling: faster, and a
+    /// proper downscale) as long as the result still covers that size; other formats ignore it.
     /// Throws `ImageError`.
-    public static func decode(contentsOf url: URL, channels: Int, maxPixels: Int = defaultMaxPixels) throws -> Image {
+    public static func decode(contentsOf url: URL, channels: Int, maxPixels: Int = defaultMaxPixels,
+                              covering target: (width: Int, height: Int)? = nil) throws -> Image {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
             throw ImageError(file: url.path, reason: .unreadable(readFailure(error, url: url)))
         }
-        return try decode(data, name: url.path, channels: channels, maxPixels: maxPixels)
+        return try decode(data, name: url.path, channels: channels, maxPixels: maxPixels, covering: target)
     }
 
     /// Decodes in-memory file bytes; `name` is what errors report as the file. Throws `ImageError`.
-    public static func decode(_ data: Data, name: String, channels: Int,
-                              maxPixels: Int = defaultMaxPixels) throws -> Image {
+    public static func decode(_ data: Data, name: String, channels: Int, maxPixels: Int = defaultMaxPixels,
+                              covering target: (width: Int, height: Int)? = nil) throws -> Image {
         guard channels == 1 || channels == 3 else {
             throw ImageError(file: name, reason: .unsupportedChannelCount(channels))
         }
         return try data.withUnsafeBytes { bytes in
             guard !bytes.isEmpty else { throw ImageError(file: name, reason: .empty) }
-            let request = DecodeRequest(name: name, channels: channels, maxPixels: maxPixels)
+            let request = DecodeRequest(name: name, channels: channels, maxPixels: maxPixels,
+                                        coverWidth: target?.width ?? 0, coverHeight: target?.height ?? 0)
             switch ImageFormat.sniff(bytes) {
             case .png: return try decodePNG(bytes, request)
             case .jpeg: return try decodeJPEG(bytes, request)
@@ -55,6 +59,9 @@ struct DecodeRequest {
     let name: String
     let channels: Int
     let maxPixels: Int
+    /// A size the decoded image must still cover when a decoder can shrink while decoding (0: full size).
+    let coverWidth: Int
+    let coverHeight: Int
 
     func error(_ reason: ImageError.Reason) -> ImageError {
         ImageError(file: name, reason: reason)

@@ -2,18 +2,28 @@
 public enum ImageResampler {
     /// Scales `image` so it covers `width × height` (the shorter side meets the target), then crops the centre.
     ///
-    /// Bilinear with half-pixel centres and clamped edges, like OpenCV's `INTER_LINEAR` (no antialiasing when
-    /// shrinking). An image already at the target size is returned unchanged.
+    /// Bilinear with half-pixel centres and clamped edges, like OpenCV's `INTER_LINEAR`. When shrinking by 2 or
+    /// more, whole factors are first taken out by averaging pixel blocks (as PIL's `reduce`), so the bilinear
+    /// step never skips source pixels. An image already at the target size is returned unchanged.
     public static func resizeAndCenterCrop(_ image: Image, width: Int, height: Int) -> Image {
         precondition(width > 0 && height > 0, "target size must be positive")
         if image.width == width && image.height == height { return image }
         let scale = max(Double(width) / Double(image.width), Double(height) / Double(image.height))
         let scaledWidth = max(width, Int((Double(image.width) * scale).rounded()))
         let scaledHeight = max(height, Int((Double(image.height) * scale).rounded()))
-        let columns = AxisTaps(source: image.width, scaled: scaledWidth, offset: (scaledWidth - width) / 2,
-                               count: width)
-        let rows = AxisTaps(source: image.height, scaled: scaledHeight, offset: (scaledHeight - height) / 2,
-                            count: height)
+        let factorX = max(1, image.width / scaledWidth), factorY = max(1, image.height / scaledHeight)
+        let reduced = boxReduce(image, factorX: factorX, factorY: factorY)
+        let columns = AxisTaps(source: reduced.width,
+                               ratio: Double(image.width) / Double(scaledWidth * factorX),
+                               offset: (scaledWidth - width) / 2, count: width)
+        let rows = AxisTaps(source: reduced.height,
+                            ratio: Double(image.height) / Double(scaledHeight * factorY),
+                            offset: (scaledHeight - height) / 2, count: height)
+        return bilinear(reduced, columns: columns, rows: rows)
+    }
+
+    private static func bilinear(_ image: Image, columns: AxisTaps, rows: AxisTaps) -> Image {
+        let width = columns.first.count, height = rows.first.count
         let channels = image.channels
         var output = [UInt8](repeating: 0, count: width * height * channels)
         image.pixels.withUnsafeBufferPointer { source in
@@ -48,9 +58,9 @@ private struct AxisTaps {
     var second: [Int] = []
     var weight: [Float] = []
 
-    /// Taps for output positions `offset ..< offset + count` of a `source`-long axis scaled to `scaled`.
-    init(source: Int, scaled: Int, offset: Int, count: Int) {
-        let ratio = Double(source) / Double(scaled)
+    /// Taps for output positions `offset ..< offset + count`, each `ratio` source pixels wide, on a
+    /// `source`-long axis.
+    init(source: Int, ratio: Double, offset: Int, count: Int) {
         for i in 0..<count {
             let position = max(0, (Double(i + offset) + 0.5) * ratio - 0.5)
             var index = Int(position)

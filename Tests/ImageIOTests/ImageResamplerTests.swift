@@ -42,3 +42,32 @@ final class ImageResamplerTests: XCTestCase {
         XCTAssertEqual(output.pixels, [UInt8(expected.rounded())])
     }
 }
+
+extension ImageResamplerTests {
+    func testLargeShrinkAveragesEverySourcePixel() {
+        let row: [UInt8] = [0, 40, 80, 120, 200, 0, 0, 100]
+        let image = Image(width: 8, height: 4, channels: 1, pixels: Array([row, row, row, row].joined()))
+        let output = ImageResampler.resizeAndCenterCrop(image, width: 2, height: 1)
+        // Plain bilinear would read only pixels 1–2 and 5–6 (60, 0); averaging blocks of 4 keeps all of them.
+        XCTAssertEqual(output.pixels, [60, 75])
+    }
+
+    func testShrinkWithPartialBlocksAndResidualScale() {
+        let image = Image(width: 5, height: 5, channels: 1, pixels: (0..<25).map { UInt8($0 * 10) })
+        let output = ImageResampler.resizeAndCenterCrop(image, width: 2, height: 2)
+        // Factor 2 gives 3×3 block means (partial blocks at the edges), then bilinear at ratio 1.25.
+        let reduced: [Float] = [30, 50, 65, 130, 150, 165, 205, 225, 240]
+        func sample(_ p: Double) -> (Int, Float) { (Int(p), Float(p - Double(Int(p)))) }
+        let (i0, f0) = sample(0.125), (i1, f1) = sample(1.375)
+        let taps = [(i0, f0), (i1, f1)]
+        let expected = taps.flatMap { y in
+            taps.map { x -> UInt8 in
+                let top = reduced[y.0 * 3 + x.0] + (reduced[y.0 * 3 + x.0 + 1] - reduced[y.0 * 3 + x.0]) * x.1
+                let bottom = reduced[(y.0 + 1) * 3 + x.0]
+                    + (reduced[(y.0 + 1) * 3 + x.0 + 1] - reduced[(y.0 + 1) * 3 + x.0]) * x.1
+                return UInt8((top + (bottom - top) * y.1).rounded())
+            }
+        }
+        XCTAssertEqual(output.pixels, expected)
+    }
+}

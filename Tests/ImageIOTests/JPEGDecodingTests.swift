@@ -63,3 +63,18 @@ final class JPEGDecodingTests: XCTestCase {
         XCTAssertNoThrow(try ImageDecoder.decode(data, name: "ok.jpg", channels: 1, maxPixels: 200))
     }
 }
+
+extension JPEGDecodingTests {
+    func testDCTScalingShrinksOnlyWhileTheResultCoversTheRequest() throws {
+        let source = TestImages.smooth(width: 64, height: 48, channels: 3)
+        let data = try ImageEncoder.jpeg(source, quality: 100)
+        let quarter = try ImageDecoder.decode(data, name: "a.jpg", channels: 3, covering: (width: 16, height: 12))
+        XCTAssertEqual([quarter.width, quarter.height], [16, 12])
+        let reference = ImageResampler.resizeAndCenterCrop(source, width: 16, height: 12)
+        XCTAssertLessThanOrEqual(TestImages.maxDifference(quarter.pixels, reference.pixels), 6)
+        let half = try ImageDecoder.decode(data, name: "a.jpg", channels: 3, covering: (width: 17, height: 12))
+        XCTAssertEqual([half.width, half.height], [32, 24])
+        let full = try ImageDecoder.decode(data, name: "a.jpg", channels: 3, covering: (width: 40, height: 12))
+        XCTAssertEqual([full.width, full.height], [64, 48])
+    }
+}

@@ -26,7 +26,8 @@ extension BatchLoader {
         if let cached = cache.pixels(of: sample) { return body(cached) }
         let url = samples[sample].url
         let decoded = try ImageDecoder.decode(contentsOf: url, channels: options.channels,
-                                              maxPixels: options.maxPixels)
+                                              maxPixels: options.maxPixels,
+                                              covering: (width: options.width, height: options.height))
         let resized = ImageResampler.resizeAndCenterCrop(decoded, width: options.width, height: options.height)
         resized.pixels.withUnsafeBufferPointer { pixels in
             cache.store(pixels, for: sample)
