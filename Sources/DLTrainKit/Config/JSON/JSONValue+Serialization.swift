@@ -1,0 +1,70 @@
+extension JSONValue {
+    /// The JSON text of this value: compact on one line, or indented by two spaces with object keys sorted.
+    func serialized(pretty: Bool = false) -> String {
+        var text = ""
+        write(into: &text, pretty: pretty, indent: 0)
+        return text
+    }
+
+    private func write(into text: inout String, pretty: Bool, indent: Int) {
+        switch self {
+        case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
+        case .number(let literal): text += literal
+        case .string(let value): JSONValue.writeString(value, into: &text)
+        case .array(let items):
+            writeContainer(items, open: "[", close: "]", into: &text, pretty: pretty, indent: indent) { item, text in
+                item.write(into: &text, pretty: pretty, indent: indent + 1)
+            }
+        case .object(let members):
+            let ordered = pretty ? members.sorted { $0.key < $1.key } : members
+            writeContainer(ordered, open: "{", close: "}", into: &text, pretty: pretty, indent: indent) { member, text in
+                JSONValue.writeString(member.key, into: &text)
+                text += pretty ? ": " : ":"
+                member.value.write(into: &text, pretty: pretty, indent: indent + 1)
+            }
+        }
+    }
+
+    private func writeContainer<Item>(
+        _ items: [Item], open: String, close: String, into text: inout String, pretty: Bool, indent: Int,
+        writeItem: (Item, inout String) -> Void
+    ) {
+        text += open
+        guard !items.isEmpty else {
+            text += close
+            return
+        }
+        let scalarsOnly = items.allSatisfy { item in
+            guard let value = item as? JSONValue else { return false }
+            if case .array = value { return false }
+            if case .object = value { return false }
+            return true
+        }
+        for (index, item) in items.enumerated() {
+            if index > 0 { text += pretty && scalarsOnly ? ", " : "," }
+            if pretty && !scalarsOnly { text += "\n" + String(repeating: "  ", count: indent + 1) }
+            writeItem(item, &text)
+        }
+        if pretty && !scalarsOnly { text += "\n" + String(repeating: "  ", count: indent) }
+        text += close
+    }
+
+    private static func writeString(_ value: String, into text: inout String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}

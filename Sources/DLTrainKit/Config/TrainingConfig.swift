@@ -1,0 +1,46 @@
+/// How to train (`"training"`).
+public struct TrainingConfig: Sendable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    /// Seeds weight initialisation, shuffling, augmentation and dropout.
+    public var seed: Int
+    public var optimizer: OptimizerConfig
+    public var schedule: ScheduleConfig
+    /// Log (and write a metrics row) every this many training steps.
+    public var logEverySteps: Int
+
+    /// Creates a training config.
+    public init(
+        epochs: Int, batchSize: Int, seed: Int = 1, optimizer: OptimizerConfig, schedule: ScheduleConfig = .constant,
+        logEverySteps: Int = 50
+    ) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.logEverySteps = logEverySteps
+    }
+}
+
+extension TrainingConfig {
+    static let keys = ["epochs", "batch_size", "seed", "optimizer", "schedule", "log_every_steps"]
+
+    init(_ reader: ObjectReader) throws(ConfigError) {
+        epochs = try reader.integer("epochs", in: Limits.epochs)
+        batchSize = try reader.integer("batch_size", in: Limits.batchSize)
+        seed = try reader.integer("seed", in: Limits.seed, default: 1)
+        optimizer = try reader.required("optimizer") { value, path throws(ConfigError) in try OptimizerConfig(value, at: path) }
+        let (epochs, learningRate) = (epochs, optimizer.learningRate)
+        schedule = try reader.optional("schedule", default: .constant) { value, path throws(ConfigError) in
+            try ScheduleConfig(value, at: path, epochs: epochs, learningRate: learningRate)
+        }
+        logEverySteps = try reader.integer("log_every_steps", in: Limits.steps, default: 50)
+    }
+
+    var json: JSONValue {
+        .object([JSONMember("epochs", .integer(epochs)), JSONMember("batch_size", .integer(batchSize)),
+                 JSONMember("seed", .integer(seed)), JSONMember("optimizer", optimizer.json),
+                 JSONMember("schedule", schedule.json), JSONMember("log_every_steps", .integer(logEverySteps))])
+    }
+}
