@@ -43,32 +43,60 @@ extension CPUEngine {
         try requireCount(g.columnRows * g.columnCount, columns, op: "col2im")
         let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
         let planeSize = g.height * g.width
-        // One thread per block of planes (n, c), so no two threads write the same element:
         // gradInput[n, c, y, x] = Σ_{ky, kx, oy, ox hitting (y, x)} columns[(c, ky, kx), (n, oy, ox)].
-        loop.forEach(g.batch * g.channels, itemCost: g.kernelHeight * g.kernelWidth * outputHeight * outputWidth) {
-            planes in
-            for planeIndex in planes {
-                let (n, channel) = (planeIndex / g.channels, planeIndex % g.channels)
-                let plane = destination.base + planeIndex * planeSize
-                plane.update(repeating: 0, count: planeSize)
+        // Work items are (channel, block of samples): each owns its planes, so no two threads write the same
+        // element, and reads each column row sequentially. Few channels split the batch to keep threads busy.
+        let blocks = g.channels >= threads ? 1 : min(g.batch, threads)
+        let rowWork = g.batch * outputHeight * outputWidth
+        loop.forEach(g.channels * blocks, itemCost: g.kernelHeight * g.kernelWidth * rowWork / blocks) { items in
+            for item in items {
+                let (channel, block) = (item / blocks, item % blocks)
+                let samples = g.batch * block / blocks..<g.batch * (block + 1) / blocks
+                for n in samples {
+                    (destination.base + (n * g.channels + channel) * planeSize).update(repeating: 0, count: planeSize)
+                }
                 for ky in 0..<g.kernelHeight {
                     for kx in 0..<g.kernelWidth {
-                        let row = (channel * g.kernelHeight + ky) * g.kernelWidth + kx
+                        let row = source.base + ((channel * g.kernelHeight + ky) * g.kernelWidth + kx) * g.columnCount
                         let (xFirst, xEnd) = Self.validOutputs(
                             kernel: kx, stride: g.strideWidth, padding: g.paddingWidth, extent: g.width,
                             outputs: outputWidth)
                         guard xFirst < xEnd else { continue }
-                        let xShift = kx - g.paddingWidth
-                        for oy in 0..<outputHeight {
-                            let y = oy * g.strideHeight - g.paddingHeight + ky
-                            guard y >= 0, y < g.height else { continue }
-                            let column = source.base + row * g.columnCount + (n * outputHeight + oy) * outputWidth
-                            let line = plane + y * g.width + xShift
-                            for ox in xFirst..<xEnd { line[ox * g.strideWidth] += column[ox] }
+                        for n in samples {
+                            let plane = destination.base + (n * g.channels + channel) * planeSize
+                            for oy in 0..<outputHeight {
+                                let y = oy * g.strideHeight - g.paddingHeight + ky
+                                guard y >= 0, y < g.height else { continue }
+                                let column = row + (n * outputHeight + oy) * outputWidth
+                                let line = plane + y * g.width + kx - g.paddingWidth
+                                if g.strideWidth == 1 {
+                                    Self.accumulate(column + xFirst, into: line + xFirst, count: xEnd - xFirst)
+                                } else {
+                                    for ox in xFirst..<xEnd { line[ox * g.strideWidth] += column[ox] }
+                                }
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// `destination[i] += source[i]` for `i` in `0..<count`, four at a time.
+    static func accumulate(_ source: UnsafeMutablePointer<Float>, into destination: UnsafeMutablePointer<Float>,
+                           count: Int) {
+        var i = 0
+        while i + 4 <= count {
+            let (a, b, c, d) = (source[i], source[i + 1], source[i + 2], source[i + 3])
+            destination[i] += a
+            destination[i + 1] += b
+            destination[i + 2] += c
+            destination[i + 3] += d
+            i += 4
+        }
+        while i < count {
+            destination[i] += source[i]
+            i += 1
         }
     }
 

@@ -27,8 +27,9 @@ extension CPUEngine {
         try requireSameCount(parameter, firstMoment, op: "adamStep")
         try requireSameCount(parameter, secondMoment, op: "adamStep")
         guard step >= 1 else { throw EngineError.invalidArgument("adamStep: step \(step) must be at least 1") }
-        let correction1 = Float(1 - pow(Double(beta1), Double(step)))
-        let correction2 = Float(1 - pow(Double(beta2), Double(step)))
+        // lr·(m/(1−β1^t)) / (sqrt(v/(1−β2^t)) + ε) = stepSize·m / (sqrt(v)·rootScale + ε), one division.
+        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), Double(step))))
+        let rootScale = Float(1 / (1 - pow(Double(beta2), Double(step))).squareRoot())
         let (coupledDecay, decoupledDecay) = decoupledWeightDecay ? (0, learningRate * weightDecay) : (weightDecay, 0)
         loop.forEach(parameter.count, itemCost: 6) { range in
             for i in range {
@@ -40,7 +41,7 @@ extension CPUEngine {
                 let second = beta2 * v[i] + (1 - beta2) * g * g
                 m[i] = first
                 v[i] = second
-                p[i] = decayed - learningRate * (first / correction1) / ((second / correction2).squareRoot() + epsilon)
+                p[i] = decayed - stepSize * first / (second.squareRoot() * rootScale + epsilon)
             }
         }
     }

@@ -10,6 +10,11 @@ extension CPUEngine {
             for plane in planes {
                 let source = x.base + plane * g.height * g.width
                 var out = plane * outputHeight * outputWidth
+                if g.size == 2, g.stride == 2, g.padding == 0 {
+                    Self.maxPool2x2(source, width: g.width, outputHeight: outputHeight, outputWidth: outputWidth,
+                                    into: y.base + out, indices: index.base + out)
+                    continue
+                }
                 for oy in 0..<outputHeight {
                     let (yFirst, yEnd) = Self.window(oy, g, extent: g.height)
                     for ox in 0..<outputWidth {
@@ -28,6 +33,23 @@ extension CPUEngine {
                         out += 1
                     }
                 }
+            }
+        }
+    }
+
+    /// The common 2×2, stride 2, unpadded case of `maxPool` for one plane, with the same first-maximum ties.
+    private static func maxPool2x2(_ source: UnsafeMutablePointer<Float>, width: Int, outputHeight: Int,
+                                   outputWidth: Int, into output: UnsafeMutablePointer<Float>,
+                                   indices: UnsafeMutablePointer<Float>) {
+        for oy in 0..<outputHeight {
+            for ox in 0..<outputWidth {
+                let topLeft = 2 * oy * width + 2 * ox
+                var at = topLeft
+                if source[topLeft + 1] > source[at] { at = topLeft + 1 }
+                if source[topLeft + width] > source[at] { at = topLeft + width }
+                if source[topLeft + width + 1] > source[at] { at = topLeft + width + 1 }
+                output[oy * outputWidth + ox] = source[at]
+                indices[oy * outputWidth + ox] = Float(at)
             }
         }
     }

@@ -40,6 +40,19 @@ final class CPUEnginePoolingTests: XCTestCase {
         XCTAssertEqual(try engine.download(indices), [4, 5, 7, 8])
     }
 
+    func testMaxPoolTiesPickTheFirstInScanOrder() throws {
+        for g in [PoolingGeometry(batch: 1, channels: 1, height: 4, width: 4, size: 2, stride: 2),
+                  PoolingGeometry(batch: 1, channels: 1, height: 5, width: 5, size: 3, stride: 2)] {
+            let outputShape = Shape(g.planes, g.outputHeight, g.outputWidth)
+            let (output, indices) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape))
+            let input = try engine.tensor([Float](repeating: 1, count: g.height * g.width), Shape(g.height, g.width))
+            try engine.maxPool(input, geometry: g, into: output, indices: indices)
+            XCTAssertEqual(try engine.download(indices), NaiveReference.maxPool(
+                [Float](repeating: 1, count: g.height * g.width), geometry: g).indices, "\(g)")
+            XCTAssertEqual(try engine.download(indices)[1], Float(g.stride), "\(g)")
+        }
+    }
+
     func testMaxPoolBackwardSumsOverlappingWindows() throws {
         var random = TestRandom(seed: 21)
         for g in geometries {

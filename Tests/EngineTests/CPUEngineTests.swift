@@ -1,4 +1,4 @@
-import CPUEngine
+@testable import CPUEngine
 import Engine
 import XCTest
 
@@ -50,6 +50,15 @@ final class CPUEngineTests: XCTestCase {
         XCTAssertTrue(OpenBLASCore.configuration.hasPrefix("OpenBLAS"), OpenBLASCore.configuration)
         XCTAssertEqual(CPUEngine(threads: 2).name, "cpu (OpenBLAS \(OpenBLASCore.coreName), 2 threads)")
         XCTAssertEqual(CPUEngine(threads: 1).name, "cpu (OpenBLAS \(OpenBLASCore.coreName), 1 thread)")
+    }
+
+    func testCoreTypeFollowsCPUFlags() {
+        let skylake = "processor : 0\nflags : fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl\n"
+        XCTAssertEqual(OpenBLASCore.coreType(forCPUInfo: skylake), "SKYLAKEX")
+        XCTAssertEqual(OpenBLASCore.coreType(forCPUInfo: "flags\t\t: sse2 avx fma avx2 avx512f\n"), "HASWELL")
+        XCTAssertNil(OpenBLASCore.coreType(forCPUInfo: "flags : sse2 avx avx2\n"))
+        XCTAssertNil(OpenBLASCore.coreType(forCPUInfo: "processor : 0\n"))
+        XCTAssertTrue([nil, "SKYLAKEX", "HASWELL"].contains(OpenBLASCore.preferredCoreType()))
     }
 
     func testLoadedKernelsPassTheSelfCheck() {

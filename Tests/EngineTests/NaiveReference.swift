@@ -352,7 +352,8 @@ enum NaiveReference {
 
     /// One PyTorch SGD step: `(parameter, velocity)`.
     static func sgdStep(parameter: [Float], gradient: [Float], velocity: [Float], learningRate: Float,
-                        momentum: Float, weightDecay: Float, nesterov: Bool) -> (parameter: [Float], velocity: [Float]) {
+                        momentum: Float, weightDecay: Float, nesterov: Bool)
+        -> (parameter: [Float], velocity: [Float]) {
         var (p, v) = (parameter, velocity)
         for i in p.indices {
             let g = gradient[i] + weightDecay * parameter[i]
