@@ -21,9 +21,4 @@ public struct Image: Sendable, Equatable {
         self.channels = channels
         self.pixels = pixels
     }
-
-    /// The byte at row `y`, column `x`, channel `c`.
-    public subscript(x: Int, y: Int, c: Int) -> UInt8 {
-        pixels[(y * width + x) * channels + c]
-    }
 }

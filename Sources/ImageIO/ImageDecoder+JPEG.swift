@@ -3,8 +3,8 @@ import CTurboJPEG
 extension ImageDecoder {
     /// Decodes JPEG bytes with TurboJPEG straight to gray or RGB (TurboJPEG's gray output is the 601 luma `Y`).
     ///
-    /// Recoverable libjpeg warnings (stray bytes between markers) are accepted like other decoders do; a file
-    /// that ends early is refused as truncated.
+    /// Harmless libjpeg warnings (stray bytes between markers) are accepted like other decoders do; a file that
+    /// ends early is refused as truncated and a damaged scan as corrupt.
     static func decodeJPEG(_ bytes: UnsafeRawBufferPointer, _ request: DecodeRequest) throws -> Image {
         guard let handle = tjInitDecompress() else {
             throw request.error(.corrupt("cannot create a TurboJPEG decompressor"))
@@ -12,9 +12,10 @@ extension ImageDecoder {
         defer { tjDestroy(handle) }
         let source = bytes.bindMemory(to: UInt8.self)
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        guard tjDecompressHeader3(handle, source.baseAddress, UInt(source.count),
-                                  &width, &height, &subsampling, &colorspace) == 0 else {
-            throw request.error(jpegFailure(handle))
+        if tjDecompressHeader3(handle, source.baseAddress, UInt(source.count),
+                               &width, &height, &subsampling, &colorspace) != 0,
+           let reason = jpegFailure(handle) {
+            throw request.error(reason)
         }
         if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
             throw request.error(.cmykJPEG)
@@ -29,11 +30,7 @@ extension ImageDecoder {
             tjDecompress2(handle, source.baseAddress, UInt(source.count), destination.baseAddress,
                           Int32(scaledWidth), 0, Int32(scaledHeight), Int32(format.rawValue), 0)
         }
-        if status != 0 {
-            let reason = jpegFailure(handle)
-            let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
-            if !isWarning || reason == .truncated { throw request.error(reason) }
-        }
+        if status != 0, let reason = jpegFailure(handle) { throw request.error(reason) }
         return Image(width: scaledWidth, height: scaledHeight, channels: request.channels, pixels: pixels)
     }
 
@@ -45,10 +42,15 @@ extension ImageDecoder {
         } ?? 1
     }
 
-    /// The reason for the last TurboJPEG failure on `handle`: running out of data means truncated.
-    private static func jpegFailure(_ handle: tjhandle) -> ImageError.Reason {
+    /// The reason for the last TurboJPEG failure on `handle`, or nil for a warning that is safe to ignore.
+    ///
+    /// libjpeg only warns when data runs out or a scan is damaged (and fills the rest with gray); those count as
+    /// truncated or corrupt here. Other warnings (stray bytes between markers) leave the pixels intact.
+    private static func jpegFailure(_ handle: tjhandle) -> ImageError.Reason? {
         let message = tjGetErrorStr2(handle).map { String(cString: $0) } ?? ""
-        if message.lowercased().contains("premature end") { return .truncated }
+        if message.contains("Premature end of JPEG file") { return .truncated }
+        let damagedScan = message.contains("premature end of data segment")
+        if tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) && !damagedScan { return nil }
         return .corrupt(message.isEmpty ? "TurboJPEG failed without a message" : message)
     }
 }

@@ -57,3 +57,12 @@ final class DecodeErrorTests: XCTestCase {
         XCTAssertEqual(TestImages.reason(decoding: data, channels: 2), .unsupportedChannelCount(2))
     }
 }
+
+extension DecodeErrorTests {
+    func testFolderIsUnreadable() throws {
+        let folder = try TestImages.write(Data(), named: "x.png").deletingLastPathComponent()
+        XCTAssertThrowsError(try ImageDecoder.decode(contentsOf: folder, channels: 1)) { error in
+            XCTAssertEqual((error as? ImageError)?.reason, .unreadable("it is a folder"))
+        }
+    }
+}

@@ -78,3 +78,15 @@ extension JPEGDecodingTests {
         XCTAssertEqual([full.width, full.height], [64, 48])
     }
 }
+
+extension JPEGDecodingTests {
+    func testStrayBytesBetweenMarkersAreTolerated() throws {
+        let source = TestImages.smooth(width: 16, height: 16, channels: 3)
+        var bytes = [UInt8](try ImageEncoder.jpeg(source, quality: 100))
+        let scanStart = try XCTUnwrap((2..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDA })
+        bytes.insert(contentsOf: [0x00, 0x11, 0x22], at: scanStart)
+        // libjpeg warns "extraneous bytes before marker"; like other decoders, the image is still used.
+        let decoded = try ImageDecoder.decode(Data(bytes), name: "stray.jpg", channels: 3)
+        XCTAssertLessThanOrEqual(TestImages.maxDifference(decoded.pixels, source.pixels), 6)
+    }
+}

@@ -63,9 +63,11 @@ struct Placement {
 
     static let identity = Placement(flip: false, dx: 0, dy: 0)
 
-    /// The training augmentation for one sample: flip with p = 0.5, shifts uniform in `-padding...padding`.
+    /// The training augmentation for one sample: flip with p = 0.5, shifts uniform in `-padding...padding`
+    /// (the coin is drawn even when flipping is off, so the shifts do not depend on that option).
     static func random(options: LoaderOptions, using random: inout DataRandom) -> Placement {
-        let flip = options.horizontalFlip && random.below(2) == 1
+        let coin = random.below(2) == 1
+        let flip = options.horizontalFlip && coin
         let span = 2 * options.randomCropPadding + 1
         let dx = random.below(span) - options.randomCropPadding
         let dy = random.below(span) - options.randomCropPadding
