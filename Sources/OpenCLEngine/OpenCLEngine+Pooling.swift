@@ -5,7 +5,8 @@ extension OpenCLEngine {
         let count = g.planes * g.outputHeight * g.outputWidth
         try launch("max_pool", items: count, [
             try buffer(input, atLeast: g.planes * g.height * g.width, "maxPool input"),
-            try buffer(output, atLeast: count, "maxPool output"), try buffer(indices, atLeast: count, "maxPool indices"),
+            try buffer(output, atLeast: count, "maxPool output"),
+            try buffer(indices, atLeast: count, "maxPool indices"),
         ] + (try poolingArguments(g, count: count)))
     }
 

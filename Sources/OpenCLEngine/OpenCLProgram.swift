@@ -20,7 +20,9 @@ public final class OpenCLProgram: @unchecked Sendable {
             return clCreateProgramWithSource(context, 1, &pointer, nil, &status)
         }
         try OpenCLStatus.check(status, "clCreateProgramWithSource(\(name))")
-        guard let created else { throw EngineError.callFailed(call: "clCreateProgramWithSource(\(name))", status: "no program") }
+        guard let created else {
+            throw EngineError.callFailed(call: "clCreateProgramWithSource(\(name))", status: "no program")
+        }
         program = created
         do {
             try Self.build(created, name: name, device: device)
@@ -39,7 +41,8 @@ public final class OpenCLProgram: @unchecked Sendable {
     /// The cached kernel `name`.
     func kernel(_ kernelName: String) throws -> OpenCLKernel {
         guard let kernel = kernels[kernelName] else {
-            throw EngineError.callFailed(call: "kernel \(kernelName) in \(name)", status: "CL_INVALID_KERNEL_NAME (-46)")
+            throw EngineError.callFailed(call: "kernel \(kernelName) in \(name)",
+                                         status: "CL_INVALID_KERNEL_NAME (-46)")
         }
         return kernel
     }

@@ -99,9 +99,11 @@ enum OpenCLQuery {
         }
     }
 
+    /// A `clGet*Info` call with its object and parameter bound: `(size, value, sizeReturned)`.
+    typealias InfoQuery = (Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?) -> cl_int
+
     /// Runs a size query, then the read, of a `char[]` property.
-    static func string(_ call: String,
-                       _ query: (Int, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?) -> cl_int) throws -> String {
+    static func string(_ call: String, _ query: InfoQuery) throws -> String {
         var size = 0
         try OpenCLStatus.check(query(0, nil, &size), call)
         var bytes = [UInt8](repeating: 0, count: max(size, 1))
