@@ -28,11 +28,6 @@ struct ObjectReader {
         path.isEmpty ? key : path + "." + key
     }
 
-    /// Whether `key` is present (a `null` value counts as absent).
-    func contains(_ key: String) -> Bool {
-        optionalValue(key) != nil
-    }
-
     /// The value of a required key.
     func required(_ key: String) throws(ConfigError) -> JSONValue {
         guard let value = members[key] else { throw ConfigError(path: path(of: key), "required key is missing") }

@@ -13,12 +13,12 @@ extension JSONValue {
         case .number(let literal): text += literal
         case .string(let value): JSONValue.writeString(value, into: &text)
         case .array(let items):
-            writeContainer(items, open: "[", close: "]", into: &text, pretty: pretty, indent: indent) { item, text in
+            writeContainer(items, open: "[", close: "]", inline: items.allSatisfy(\.isScalar), into: &text, pretty: pretty, indent: indent) { item, text in
                 item.write(into: &text, pretty: pretty, indent: indent + 1)
             }
         case .object(let members):
             let ordered = pretty ? members.sorted { $0.key < $1.key } : members
-            writeContainer(ordered, open: "{", close: "}", into: &text, pretty: pretty, indent: indent) { member, text in
+            writeContainer(ordered, open: "{", close: "}", inline: false, into: &text, pretty: pretty, indent: indent) { member, text in
                 JSONValue.writeString(member.key, into: &text)
                 text += pretty ? ": " : ":"
                 member.value.write(into: &text, pretty: pretty, indent: indent + 1)
@@ -27,7 +27,7 @@ extension JSONValue {
     }
 
     private func writeContainer<Item>(
-        _ items: [Item], open: String, close: String, into text: inout String, pretty: Bool, indent: Int,
+        _ items: [Item], open: String, close: String, inline: Bool, into text: inout String, pretty: Bool, indent: Int,
         writeItem: (Item, inout String) -> Void
     ) {
         text += open
@@ -35,19 +35,21 @@ extension JSONValue {
             text += close
             return
         }
-        let scalarsOnly = items.allSatisfy { item in
-            guard let value = item as? JSONValue else { return false }
-            if case .array = value { return false }
-            if case .object = value { return false }
-            return true
-        }
         for (index, item) in items.enumerated() {
-            if index > 0 { text += pretty && scalarsOnly ? ", " : "," }
-            if pretty && !scalarsOnly { text += "\n" + String(repeating: "  ", count: indent + 1) }
+            if index > 0 { text += pretty && inline ? ", " : "," }
+            if pretty && !inline { text += "\n" + String(repeating: "  ", count: indent + 1) }
             writeItem(item, &text)
         }
-        if pretty && !scalarsOnly { text += "\n" + String(repeating: "  ", count: indent) }
+        if pretty && !inline { text += "\n" + String(repeating: "  ", count: indent) }
         text += close
+    }
+
+    /// Whether the value is neither an array nor an object; pretty output keeps arrays of scalars on one line.
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        case .null, .bool, .number, .string: true
+        }
     }
 
     private static func writeString(_ value: String, into text: inout String) {
