@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CPUEngine", "OpenCLEngine"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "DLTrainKitTests", dependencies: ["DLTrainKit", "Engine", "CPUEngine", "OpenCLEngine"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DLTrainKit", "dltrain"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DLTrainKit", "ImageIO", "dltrain"]),
     ]
 )

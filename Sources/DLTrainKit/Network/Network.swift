@@ -16,6 +16,9 @@ public final class Network {
     /// When set, each layer's forward and backward pass is synchronised and timed (compare-devices).
     public var profiler: LayerProfiler?
 
+    /// The logits of the latest `computeGradients` call, still on the engine.
+    public private(set) var lastLogits: Tensor?
+
     private(set) var batch = 0
     private var input: Tensor?
     private var labels: Tensor?
@@ -80,6 +83,7 @@ public final class Network {
     /// One forward and backward pass on a labelled batch: fills every parameter gradient and returns the loss.
     public func computeGradients(images: [Float], labels hostLabels: [Float], batch: Int) throws -> LossResult {
         let logits = try forward(images: images, batch: batch, training: true)
+        lastLogits = logits
         guard let labels, let gradLogits else { preconditionFailure("prepare(batch:) allocates the labels") }
         try hostLabels.withUnsafeBufferPointer { try engine.upload($0, to: labels) }
         let result = try engine.softmaxCrossEntropy(logits: logits, labels: labels, batch: batch, classes: classes,

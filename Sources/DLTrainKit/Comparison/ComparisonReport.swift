@@ -1,0 +1,112 @@
+/// The result of `dltrain compare-devices`: speed per engine and layer, and agreement between engines.
+public struct ComparisonReport: Encodable, Sendable {
+    /// One layer's synchronised time on one engine.
+    public struct LayerTiming: Encodable, Sendable {
+        public var name: String
+        public var type: String
+        /// FLOPs of the forward and the backward pass for one batch.
+        public var forwardFLOPs: Double
+        public var backwardFLOPs: Double
+        public var forwardMilliseconds: Double
+        public var backwardMilliseconds: Double
+
+        /// Achieved GFLOP/s over forward + backward.
+        public var gigaFLOPsPerSecond: Double {
+            let seconds = (forwardMilliseconds + backwardMilliseconds) / 1000
+            return seconds > 0 ? (forwardFLOPs + backwardFLOPs) / seconds / 1e9 : 0
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, type
+            case forwardFLOPs = "forward_flops"
+            case backwardFLOPs = "backward_flops"
+            case forwardMilliseconds = "forward_ms"
+            case backwardMilliseconds = "backward_ms"
+            case gigaFLOPsPerSecond = "gflops_per_second"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(type, forKey: .type)
+            try container.encode(forwardFLOPs, forKey: .forwardFLOPs)
+            try container.encode(backwardFLOPs, forKey: .backwardFLOPs)
+            try container.encode(forwardMilliseconds, forKey: .forwardMilliseconds)
+            try container.encode(backwardMilliseconds, forKey: .backwardMilliseconds)
+            try container.encode(gigaFLOPsPerSecond, forKey: .gigaFLOPsPerSecond)
+        }
+    }
+
+    /// How far an engine's results are from the baseline engine's, from the same weights and batch.
+    public struct Agreement: Encodable, Sendable {
+        /// The largest relative difference of the logits: `max|a − b| / max|b|`.
+        public var logits: Double
+        /// `|lossA − lossB| / |lossB|`.
+        public var loss: Double
+        /// The same measure for every parameter gradient, by tensor name.
+        public var gradients: [String: Double]
+        /// The tolerance every value must be within.
+        public var tolerance: Double
+
+        /// The largest of all differences.
+        public var worst: Double { max(logits, loss, gradients.values.max() ?? 0) }
+        /// Whether every difference is within `tolerance`.
+        public var withinTolerance: Bool { worst <= tolerance }
+
+        enum CodingKeys: String, CodingKey {
+            case logits, loss, gradients, tolerance, worst
+            case withinTolerance = "within_tolerance"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(logits, forKey: .logits)
+            try container.encode(loss, forKey: .loss)
+            try container.encode(gradients, forKey: .gradients)
+            try container.encode(tolerance, forKey: .tolerance)
+            try container.encode(worst, forKey: .worst)
+            try container.encode(withinTolerance, forKey: .withinTolerance)
+        }
+    }
+
+    /// One engine's measurements.
+    public struct EngineResult: Encodable, Sendable {
+        public var engine: String
+        /// Mean synchronised time of one training step (upload, forward, loss, backward, update).
+        public var trainStepMilliseconds: Double
+        public var trainImagesPerSecond: Double
+        public var inferenceImagesPerSecond: Double
+        /// Training images/s over the baseline engine's.
+        public var speedup: Double
+        /// `steps per epoch × epochs × step time`, when the training folder can be counted.
+        public var projectedTrainingSeconds: Double?
+        public var layers: [LayerTiming]
+        /// Against the baseline engine; nil for the baseline itself.
+        public var agreement: Agreement?
+
+        enum CodingKeys: String, CodingKey {
+            case engine, speedup, layers, agreement
+            case trainStepMilliseconds = "train_step_ms"
+            case trainImagesPerSecond = "train_images_per_second"
+            case inferenceImagesPerSecond = "inference_images_per_second"
+            case projectedTrainingSeconds = "projected_training_seconds"
+        }
+    }
+
+    public var config: String
+    public var batch: Int
+    public var warmupIterations: Int
+    public var iterations: Int
+    /// Images in the config's training folder, when it exists.
+    public var trainingImages: Int?
+    public var epochs: Int
+    public var engines: [EngineResult]
+    /// Engines that could not be created, with the reason.
+    public var unavailable: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case config, batch, iterations, epochs, engines, unavailable
+        case warmupIterations = "warmup_iterations"
+        case trainingImages = "training_images"
+    }
+}

@@ -1,0 +1,51 @@
+import Engine
+import Foundation
+
+/// Classifies image files with a checkpoint, preprocessing them exactly as evaluation does.
+public struct Predictor {
+    /// One class and its softmax probability.
+    public struct Entry: Equatable, Sendable {
+        public var className: String
+        public var probability: Double
+    }
+
+    private let checkpoint: Checkpoint
+    private let network: Network
+
+    /// Loads the checkpoint onto `engine`.
+    public init(checkpoint url: URL, engine: ComputeEngine) throws {
+        checkpoint = try Checkpoint.load(from: url)
+        network = try checkpoint.makeNetwork(on: engine, path: url.path)
+    }
+
+    /// The `top` most probable classes of each image, most probable first.
+    public func predict(_ images: [URL], top: Int) throws -> [[Entry]] {
+        let classNames = checkpoint.metadata.classNames
+        let dataset = ImageFolderDataset(
+            root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), classNames: classNames,
+            samples: images.map { ImageFolderDataset.Sample(url: $0, label: 0) })
+        let config = checkpoint.config
+        let loader = try BatchLoader(dataset: dataset, batchSize: config.training.batchSize,
+                                     options: LoaderOptions(config: config.data), seed: 0)
+        var results: [[Entry]] = []
+        let epoch = loader.batches(epoch: 0, training: false)
+        while let batch = try epoch.next() {
+            let logits = try network.predict(images: batch.images, batch: batch.count)
+            for row in 0..<batch.count {
+                let probabilities = Self.softmax(logits[(row * classNames.count)..<((row + 1) * classNames.count)])
+                results.append(probabilities.enumerated()
+                    .sorted { $0.element > $1.element }
+                    .prefix(top)
+                    .map { Entry(className: classNames[$0.offset], probability: $0.element) })
+            }
+        }
+        return results
+    }
+
+    private static func softmax(_ logits: ArraySlice<Float>) -> [Double] {
+        let maximum = Double(logits.max() ?? 0)
+        let exponentials = logits.map { exp(Double($0) - maximum) }
+        let sum = exponentials.reduce(0, +)
+        return exponentials.map { $0 / sum }
+    }
+}

@@ -1,0 +1,34 @@
+/// One epoch's results, as written to `metrics.csv`, `metrics.jsonl` and checkpoint metadata.
+public struct EpochMetrics: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var step: Int
+    public var learningRate: Double
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var seconds: Double
+    public var imagesPerSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, step, seconds
+        case learningRate = "learning_rate"
+        case trainLoss = "train_loss"
+        case trainAccuracy = "train_accuracy"
+        case validationLoss = "validation_loss"
+        case validationAccuracy = "validation_accuracy"
+        case imagesPerSecond = "images_per_second"
+    }
+
+    /// The CSV header matching `csvRow`.
+    static let csvHeader = "epoch,step,learning_rate,train_loss,train_accuracy,validation_loss,"
+        + "validation_accuracy,seconds,images_per_second"
+
+    /// One CSV line (empty cells where there is no validation set).
+    var csvRow: String {
+        func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        return [String(epoch), String(step), cell(learningRate), cell(trainLoss), cell(trainAccuracy),
+                cell(validationLoss), cell(validationAccuracy), cell(seconds), cell(imagesPerSecond)]
+            .joined(separator: ",")
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The folder a training run writes: resolved config, logs, metrics and checkpoints.
+public struct RunDirectory: Sendable {
+    /// The run folder, `runs/<name>` by default.
+    public let url: URL
+
+    public var configURL: URL { url.appendingPathComponent("config.json") }
+    public var logURL: URL { url.appendingPathComponent("train.log") }
+    public var metricsCSVURL: URL { url.appendingPathComponent("metrics.csv") }
+    public var metricsJSONLURL: URL { url.appendingPathComponent("metrics.jsonl") }
+    public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+
+    /// Creates the folders and proves they are writable, before any data is read.
+    public init(url: URL) throws {
+        self.url = url
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: checkpointsURL, withIntermediateDirectories: true)
+            let probe = checkpointsURL.appendingPathComponent(".write-probe-\(getpid())")
+            try Data().write(to: probe)
+            try manager.removeItem(at: probe)
+        } catch {
+            throw TrainingError.outputNotWritable(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Appends `line` and a newline to the file at `fileURL`, creating it (with `header` first) if needed.
+    func append(_ line: String, to fileURL: URL, header: String? = nil) throws {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: fileURL.path) {
+            try Data((header.map { $0 + "\n" } ?? "").utf8).write(to: fileURL)
+        }
+        let handle = try FileHandle(forWritingTo: fileURL)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Appends one epoch to `metrics.csv` and `metrics.jsonl`.
+    func record(_ metrics: EpochMetrics) throws {
+        try append(metrics.csvRow, to: metricsCSVURL, header: EpochMetrics.csvHeader)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try append(String(decoding: try encoder.encode(metrics), as: UTF8.self), to: metricsJSONLURL)
+    }
+}

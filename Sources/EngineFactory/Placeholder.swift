@@ -1,1 +1,0 @@
-// EngineFactory: placeholder until the factory lands.

@@ -1,0 +1,19 @@
+import ArgumentParser
+import DLTrainKit
+import Engine
+import EngineFactory
+
+/// `--device` and `--threads`, shared by every command that runs a network.
+struct DeviceOptions: ParsableArguments {
+    @Option(name: .long, help: "cpu, opencl, opencl:N or auto (default: the config's \"device\", else cpu).")
+    var device: String?
+
+    @Option(help: "CPU engine threads (default: all cores).")
+    var threads: Int?
+
+    /// The engine the flag (or else the config's `device`, else `cpu`) names.
+    func makeEngine(configDevice: String? = nil) throws -> ComputeEngine {
+        let selection = try DeviceSelection(parsing: device ?? configDevice ?? "cpu")
+        return try EngineFactory.make(selection, threads: threads)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import EngineFactory
+
+/// `dltrain devices`: the CPU engine and every OpenCL platform and device.
+struct Devices: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the engines this machine can train on.")
+
+    @Option(help: "CPU engine threads (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        let report = EngineFactory.deviceReport(threads: threads)
+        print(report.cpu)
+        if let note = ProcessSetup.blasNote { print("  note: \(note)") }
+        if let error = report.openCLError {
+            print("opencl: unavailable: \(error)")
+        }
+        for line in report.openCL { print(line) }
+    }
+}
