@@ -26,7 +26,7 @@ let package = Package(
         .target(
             name: "OpenCLEngine",
             dependencies: ["Engine", "COpenCL", "CCLBlast"],
-            resources: [.copy("Kernels")]
+            exclude: ["Kernels"]  // the .cl sources, embedded by scripts/embed-opencl-kernels.sh
         ),
         // Image decoding (libpng, TurboJPEG) and resampling.
         .target(name: "ImageIO", dependencies: ["CPNG", "CTurboJPEG"]),

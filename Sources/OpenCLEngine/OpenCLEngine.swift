@@ -47,7 +47,7 @@ public final class OpenCLEngine: ComputeEngine, @unchecked Sendable {
                 throw EngineError.callFailed(call: "clCreateCommandQueue", status: "no queue")
             }
             do {
-                kernels = try OpenCLProgram(source: try OpenCLKernelSource.load(), name: "dltrain kernels",
+                kernels = try OpenCLProgram(source: OpenCLKernelSource.program(), name: "dltrain kernels",
                                             context: createdContext, device: handle.device)
             } catch {
                 clReleaseCommandQueue(createdQueue)
