@@ -38,17 +38,35 @@ final class ProgressPrinter: TrainingObserver {
     }
 
     func epochDidFinish(_ metrics: EpochMetrics, isBest: Bool) {
-        if lineIsOpen { print("\r\u{1B}[2K", terminator: "") }
-        lineIsOpen = false
+        closeLine()
         var line = String(format: "epoch %d  train loss %.4f acc %.2f%%", metrics.epoch, metrics.trainLoss,
                           metrics.trainAccuracy * 100)
         if let loss = metrics.validationLoss, let accuracy = metrics.validationAccuracy {
             line += String(format: "  val loss %.4f acc %.2f%%", loss, accuracy * 100)
         }
         line += String(format: "  %.1fs  %.0f img/s", metrics.seconds, metrics.imagesPerSecond)
+        if metrics.skippedImages > 0 { line += "  skipped \(metrics.skippedImages) bad images" }
+        if metrics.skippedBatches > 0 { line += "  skipped \(metrics.skippedBatches) non-finite batches" }
         if isBest { line += "  (best)" }
         print(line)
         fflush(nil)
+    }
+
+    func trainingDidWarn(_ message: String) {
+        closeLine()
+        print("warning: \(message)")
+        fflush(nil)
+    }
+
+    /// Ends a live progress line, so the next output starts on a line of its own.
+    func closeLine() {
+        if lineIsOpen { print("\r\u{1B}[2K", terminator: "") }
+        lineIsOpen = false
+    }
+
+    /// Writes one line to standard error at once (safe from the signal-watching queue).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\n\(message)\n".utf8))
     }
 
     /// `"1h02m"`, `"3m05s"`, `"42s"`.

@@ -9,7 +9,8 @@ struct Train: ParsableCommand {
         discussion: """
             Writes runs/<name>/ (or --output): config.json, train.log, metrics.csv, metrics.jsonl and
             checkpoints/{epoch-N,last,best}.safetensors. --resume continues a run exactly where a checkpoint
-            left off.
+            left off. Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes
+            checkpoints/interrupted.safetensors and exits with status 130; a second Ctrl-C quits at once.
             """)
 
     @Argument(help: "The JSON config file.")
@@ -26,6 +27,9 @@ struct Train: ParsableCommand {
     @Option(help: "The run folder (overrides output.directory).")
     var output: String?
 
+    @Flag(help: "Leave undecodable images out, logging each once (sets data.on_bad_image to \"skip\").")
+    var skipBadImages = false
+
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     }
@@ -33,13 +37,40 @@ struct Train: ParsableCommand {
     func run() throws {
         let loaded = try Config.load(from: URL(fileURLWithPath: config))
         let engine = try deviceOptions.makeEngine(configDevice: loaded.device)
+        let stopRequest = StopRequest()
         let options = Trainer.Options(epochs: epochs, resume: resume.map { URL(fileURLWithPath: $0) },
-                                      outputDirectory: output)
+                                      outputDirectory: output, skipBadImages: skipBadImages,
+                                      stopRequest: stopRequest)
         let trainer = try Trainer(config: loaded, engine: engine, options: options)
         let printer = ProgressPrinter(plainEverySteps: trainer.config.training.logEverySteps)
-        try trainer.run(observer: printer)
+        let signals = InterruptSignals(request: stopRequest) { _ in
+            ProgressPrinter.note("stopping after this step (press Ctrl-C again to quit at once)")
+        }
+        defer { withExtendedLifetime(signals) {} }
+        do {
+            try trainer.run(observer: printer)
+        } catch TrainingError.interrupted(let checkpoint, let epoch, let batch, let batchCount) {
+            printer.closeLine()
+            print("interrupted in epoch \(epoch) after batch \(batch) of \(batchCount); saved \(checkpoint)")
+            print("resume with: dltrain train \(resumeArguments(checkpoint))")
+            throw ExitCode(InterruptSignals.exitStatus)
+        }
         let best = trainer.runDirectory.checkpointsURL.appendingPathComponent("best.safetensors").path
         print("best checkpoint: \(best)")
         print("evaluate it:     dltrain eval \(best)")
+    }
+
+    /// The arguments that continue this run from `checkpoint`, shell-quoted where needed.
+    private func resumeArguments(_ checkpoint: String) -> String {
+        var arguments = [config, "--resume", checkpoint]
+        if let output { arguments += ["--output", output] }
+        if let epochs { arguments += ["--epochs", String(epochs)] }
+        if skipBadImages { arguments.append("--skip-bad-images") }
+        if let device = deviceOptions.device { arguments += ["--device", device] }
+        if let threads = deviceOptions.threads { arguments += ["--threads", String(threads)] }
+        return arguments.map { argument in
+            argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=".contains($0) }
+                ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
     }
 }

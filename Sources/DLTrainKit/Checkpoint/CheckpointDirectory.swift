@@ -23,6 +23,23 @@ public struct CheckpointDirectory: Sendable, Equatable {
     /// The checkpoint with the best validation metric so far.
     public var bestURL: URL { url.appendingPathComponent("best.safetensors") }
 
+    /// The checkpoint a signal-stopped run writes, possibly mid-epoch.
+    public var interruptedURL: URL { url.appendingPathComponent("interrupted.safetensors") }
+
+    /// Deletes the temporary files (`.<name>.tmp-<pid>`) that `AtomicFile` writers killed mid-write left behind;
+    /// files of a process still running are kept. Returns the deleted files.
+    @discardableResult
+    public func removeStaleTemporaryFiles() -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.compactMap { name -> URL? in
+            guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = pid_t(name[marker.upperBound...]), pid > 0 else { return nil }
+            guard pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { return nil }
+            let file = url.appendingPathComponent(name)
+            return unlink(file.path) == 0 ? file : nil
+        }
+    }
+
     /// Creates the folder (and its parents) if needed.
     public func create() throws(CheckpointError) {
         do {

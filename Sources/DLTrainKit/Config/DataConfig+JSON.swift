@@ -2,7 +2,7 @@
 extension DataConfig {
     static let keys = [
         "train", "validation", "validation_split", "input", "normalize", "augment", "cache_megabytes", "workers",
-        "on_bad_image",
+        "on_bad_image", "max_pixels",
     ]
 
     init(_ reader: ObjectReader) throws(ConfigError) {
@@ -31,6 +31,7 @@ extension DataConfig {
         onBadImage = try reader.optional("on_bad_image", default: .fail) { value, path throws(ConfigError) in
             try value.choice(of: BadImagePolicy.self, at: path, noun: "policy")
         }
+        maxPixels = try reader.integer("max_pixels", in: Limits.maxPixels, default: DataConfig.defaultMaxPixels)
     }
 
     /// All settings with defaults filled in; `validation`, `validation_split` and `workers` only when set.
@@ -44,6 +45,7 @@ extension DataConfig {
         ]
         if let workers { members.append(JSONMember("workers", .integer(workers))) }
         members.append(JSONMember("on_bad_image", .string(onBadImage.rawValue)))
+        members.append(JSONMember("max_pixels", .integer(maxPixels)))
         return .object(members)
     }
 }

@@ -15,12 +15,14 @@ public struct DataConfig: Sendable, Equatable {
     /// Decoding threads; nil chooses from the number of cores.
     public var workers: Int?
     public var onBadImage: BadImagePolicy
+    /// Images whose header claims more than this many pixels (width × height) are refused before decoding.
+    public var maxPixels: Int
 
     /// Creates a data config.
     public init(
         train: String, validation: String? = nil, validationSplit: Double? = nil, input: InputConfig,
         normalize: NormalizeConfig? = nil, augment: AugmentConfig = AugmentConfig(), cacheMegabytes: Int = 2048,
-        workers: Int? = nil, onBadImage: BadImagePolicy = .fail
+        workers: Int? = nil, onBadImage: BadImagePolicy = .fail, maxPixels: Int = DataConfig.defaultMaxPixels
     ) {
         self.train = train
         self.validation = validation
@@ -31,5 +33,9 @@ public struct DataConfig: Sendable, Equatable {
         self.cacheMegabytes = cacheMegabytes
         self.workers = workers
         self.onBadImage = onBadImage
+        self.maxPixels = maxPixels
     }
+
+    /// The default `max_pixels`: 64 Mi pixels (8192 × 8192), the same as the image decoder's default.
+    public static let defaultMaxPixels = 64 * 1024 * 1024
 }

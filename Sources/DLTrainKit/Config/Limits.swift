@@ -12,6 +12,8 @@ enum Limits {
     static let cacheMegabytes = 0...1_048_576
     static let workers = 1...256
     static let keepLast = 0...100_000
+    /// `data.max_pixels`: up to 2³⁰ pixels (a 32768 × 32768 image, 3 GiB of RGB bytes).
+    static let maxPixels = 1...1_073_741_824
     /// Parameters of the whole network, and values in any one layer's output per image.
     static let maximumCount = 2_147_483_647
 }

@@ -8,11 +8,13 @@ public struct TrainingConfig: Sendable, Equatable {
     public var schedule: ScheduleConfig
     /// Log (and write a metrics row) every this many training steps.
     public var logEverySteps: Int
+    /// What a NaN or infinite loss or gradient does: stop the run (default) or skip the batch.
+    public var onNonFinite: NonFinitePolicy
 
     /// Creates a training config.
     public init(
         epochs: Int, batchSize: Int, seed: Int = 1, optimizer: OptimizerConfig, schedule: ScheduleConfig = .constant,
-        logEverySteps: Int = 50
+        logEverySteps: Int = 50, onNonFinite: NonFinitePolicy = .stop
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -20,11 +22,12 @@ public struct TrainingConfig: Sendable, Equatable {
         self.optimizer = optimizer
         self.schedule = schedule
         self.logEverySteps = logEverySteps
+        self.onNonFinite = onNonFinite
     }
 }
 
 extension TrainingConfig {
-    static let keys = ["epochs", "batch_size", "seed", "optimizer", "schedule", "log_every_steps"]
+    static let keys = ["epochs", "batch_size", "seed", "optimizer", "schedule", "log_every_steps", "on_nonfinite"]
 
     init(_ reader: ObjectReader) throws(ConfigError) {
         epochs = try reader.integer("epochs", in: Limits.epochs)
@@ -36,11 +39,15 @@ extension TrainingConfig {
             try ScheduleConfig(value, at: path, epochs: epochs, learningRate: learningRate)
         }
         logEverySteps = try reader.integer("log_every_steps", in: Limits.steps, default: 50)
+        onNonFinite = try reader.optional("on_nonfinite", default: .stop) { value, path throws(ConfigError) in
+            try value.choice(of: NonFinitePolicy.self, at: path, noun: "policy")
+        }
     }
 
     var json: JSONValue {
         .object([JSONMember("epochs", .integer(epochs)), JSONMember("batch_size", .integer(batchSize)),
                  JSONMember("seed", .integer(seed)), JSONMember("optimizer", optimizer.json),
-                 JSONMember("schedule", schedule.json), JSONMember("log_every_steps", .integer(logEverySteps))])
+                 JSONMember("schedule", schedule.json), JSONMember("log_every_steps", .integer(logEverySteps)),
+                 JSONMember("on_nonfinite", .string(onNonFinite.rawValue))])
     }
 }

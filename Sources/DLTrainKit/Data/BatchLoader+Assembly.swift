@@ -1,29 +1,58 @@
 import ImageIO
 
 extension BatchLoader {
-    /// Builds the batch of `members` (dataset positions): load each image, augment if training, normalise.
-    func assemble(_ members: [Int], epoch: Int, training: Bool) throws -> Batch {
-        let plane = options.width * options.height
-        let imageSize = plane * options.channels
+    /// Builds the batch number `index` of `members` (dataset positions): load each image, augment if training,
+    /// normalise. Under `on_bad_image: "skip"` undecodable images are left out (the batch gets shorter).
+    func assemble(_ members: [Int], epoch: Int, training: Bool, index: Int) throws -> Batch {
+        let imageSize = options.width * options.height * options.channels
         var images = [Float](repeating: 0, count: members.count * imageSize)
+        var kept: [Int] = []
         try images.withUnsafeMutableBufferPointer { output in
-            for (position, sample) in members.enumerated() {
+            for sample in members {
                 var placement = Placement.identity
                 if training {
                     var random = DataRandom(seed, UInt64(truncatingIfNeeded: epoch), UInt64(sample))
                     placement = Placement.random(options: options, using: &random)
                 }
+                let position = kept.count
                 let target = UnsafeMutableBufferPointer(rebasing: output[position * imageSize..<(position + 1) * imageSize])
-                try withPixels(of: sample) { pixels in write(pixels, to: target, placement: placement) }
+                if try withPixels(of: sample, { pixels in write(pixels, to: target, placement: placement) }) {
+                    kept.append(sample)
+                }
             }
         }
-        return Batch(images: images, labels: members.map { Float(samples[$0].label) }, count: members.count,
-                     sampleIndices: members)
+        images.removeLast((members.count - kept.count) * imageSize)
+        return Batch(images: images, labels: kept.map { Float(samples[$0].label) }, count: kept.count,
+                     sampleIndices: kept, index: index, skipped: members.count - kept.count)
     }
 
-    /// Calls `body` with the sample's resized HWC bytes, from the cache or decoded (and then cached).
-    private func withPixels(of sample: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
-        if let cached = cache.pixels(of: sample) { return body(cached) }
+    /// Calls `body` with the sample's resized HWC bytes, from the cache or decoded (and then cached); returns
+    /// false for an image skipped as undecodable.
+    private func withPixels(of sample: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws -> Bool {
+        if let cached = cache.pixels(of: sample) {
+            body(cached)
+            return true
+        }
+        guard options.onBadImage == .skip else {
+            try decodeAndCache(sample, body)
+            return true
+        }
+        if badImages.contains(sample) { return false }
+        do {
+            try decodeAndCache(sample, body)
+            return true
+        } catch let error as ImageError {
+            let label = samples[sample].label
+            if badImages.record(error, sample: sample, label: label) {
+                let folder = samples[sample].url.deletingLastPathComponent()
+                throw DatasetError.noReadableImages(name: folder.lastPathComponent, folder: folder.path)
+            }
+            return false
+        }
+    }
+
+    /// Decodes, resizes and caches `sample`, then calls `body` with its bytes.
+    private func decodeAndCache(_ sample: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
         let url = samples[sample].url
         let decoded = try ImageDecoder.decode(contentsOf: url, channels: options.channels,
                                               maxPixels: options.maxPixels,

@@ -5,9 +5,13 @@ extension BatchLoader {
     public final class Epoch {
         private let pipeline: EpochPipeline
 
-        init(loader: BatchLoader, order: [Int], epoch: Int, training: Bool) {
-            pipeline = EpochPipeline(loader: loader, order: order, epoch: epoch, training: training)
-            let workers = min(loader.options.workerThreads, pipeline.batchCount)
+        /// Images left out of the batches taken so far (`on_bad_image: "skip"`).
+        public private(set) var skippedImages = 0
+
+        init(loader: BatchLoader, order: [Int], epoch: Int, training: Bool, firstBatch: Int) {
+            pipeline = EpochPipeline(loader: loader, order: order, epoch: epoch, training: training,
+                                     firstBatch: firstBatch)
+            let workers = min(loader.options.workerThreads, pipeline.batchCount - pipeline.firstBatch)
             for worker in 0..<workers {
                 let pipeline = self.pipeline
                 let thread = Thread { pipeline.work() }
@@ -22,9 +26,13 @@ extension BatchLoader {
         public var batchCount: Int { pipeline.batchCount }
 
         /// The next batch in order, nil after the last; rethrows a decode error (an `ImageError` naming the
-        /// file), after which the epoch is over.
+        /// file), after which the epoch is over. Batches whose every image was skipped are passed over.
         public func next() throws -> Batch? {
-            try pipeline.take()
+            while let batch = try pipeline.take() {
+                skippedImages += batch.skipped
+                if batch.count > 0 { return batch }
+            }
+            return nil
         }
     }
 }
@@ -32,6 +40,7 @@ extension BatchLoader {
 /// The state shared by an epoch's consumer and workers, guarded by one condition variable.
 final class EpochPipeline: @unchecked Sendable {
     let batchCount: Int
+    let firstBatch: Int
     private let loader: BatchLoader
     private let order: [Int]
     private let epoch: Int
@@ -42,12 +51,15 @@ final class EpochPipeline: @unchecked Sendable {
     private var finished: [Int: Result<BatchLoader.Batch, any Error>] = [:]
     private var cancelled = false
 
-    init(loader: BatchLoader, order: [Int], epoch: Int, training: Bool) {
+    init(loader: BatchLoader, order: [Int], epoch: Int, training: Bool, firstBatch: Int) {
         self.loader = loader
         self.order = order
         self.epoch = epoch
         self.training = training
         batchCount = (order.count + loader.batchSize - 1) / loader.batchSize
+        self.firstBatch = min(max(0, firstBatch), batchCount)
+        nextToBuild = self.firstBatch
+        nextToTake = self.firstBatch
     }
 
     /// A worker's loop: claim the next batch within the prefetch window, build it, publish it.
@@ -55,7 +67,9 @@ final class EpochPipeline: @unchecked Sendable {
         while let index = claim() {
             let start = index * loader.batchSize
             let members = order[start..<min(start + loader.batchSize, order.count)]
-            let result = Result { try loader.assemble(Array(members), epoch: epoch, training: training) }
+            let result = Result {
+                try loader.assemble(Array(members), epoch: epoch, training: training, index: index)
+            }
             condition.lock()
             finished[index] = result
             if case .failure = result { cancelled = true }

@@ -18,6 +18,10 @@ public final class BatchLoader: Sendable {
         public let count: Int
         /// Positions in the dataset's `samples`, e.g. to name misclassified files.
         public let sampleIndices: [Int]
+        /// The batch's position in its epoch, from 0.
+        public let index: Int
+        /// Undecodable images left out of this batch (`on_bad_image: "skip"`).
+        public let skipped: Int
     }
 
     /// The images, in dataset order.
@@ -30,6 +34,8 @@ public final class BatchLoader: Sendable {
     public let seed: UInt64
     let cache: ImageCache
     let normalization: [Float]
+    /// Images found undecodable under `on_bad_image: "skip"`.
+    let badImages: BadImageLog
 
     /// A loader over `dataset`; throws `DatasetError.invalidLoaderOption` for bad options.
     public init(dataset: ImageFolderDataset, batchSize: Int, options: LoaderOptions, seed: UInt64) throws {
@@ -42,21 +48,29 @@ public final class BatchLoader: Sendable {
         cache = ImageCache(sampleCount: samples.count, bytesPerImage: options.bytesPerImage,
                            limitBytes: options.cacheLimitBytes)
         normalization = options.normalizationTable()
+        badImages = BadImageLog(imagesPerClass: dataset.classCounts)
     }
 
     /// Batches per epoch, counting a last partial batch.
     public var batchCount: Int { (samples.count + batchSize - 1) / batchSize }
 
-    /// Starts preparing epoch `epoch`; read it with `next()`. Dropping the result stops its workers.
-    public func batches(epoch: Int, training: Bool) -> Epoch {
+    /// Starts preparing epoch `epoch` from batch `firstBatch` on (the order does not depend on where it starts,
+    /// so a resumed epoch continues exactly); read it with `next()`. Dropping the result stops its workers.
+    public func batches(epoch: Int, training: Bool, from firstBatch: Int = 0) -> Epoch {
         var order = Array(samples.indices)
         if training {
             var random = DataRandom(seed, 0x5348_5546, UInt64(truncatingIfNeeded: epoch))
             random.shuffle(&order)
         }
-        return Epoch(loader: self, order: order, epoch: epoch, training: training)
+        return Epoch(loader: self, order: order, epoch: epoch, training: training, firstBatch: firstBatch)
     }
 
     /// Cache and decode counters so far.
     public var statistics: LoaderStatistics { cache.statistics }
+
+    /// The undecodable images skipped since the last call, each reported once per loader.
+    public func takeSkippedImageErrors() -> [ImageError] { badImages.takeUnreported() }
+
+    /// How many images of the dataset are known to be undecodable so far.
+    public var badImageCount: Int { badImages.count }
 }

@@ -12,6 +12,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case noClassFolders(String)
     /// A class folder holds no image files.
     case emptyClass(name: String, folder: String)
+    /// Every image of a class folder was undecodable and skipped.
+    case noReadableImages(name: String, folder: String)
     /// The class folders differ from the classes the model was trained on.
     case classMismatch(root: String, missing: [String], unexpected: [String])
     /// `validation_split` outside (0, 1).
@@ -28,6 +30,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
             "dataset folder \(path) has no class subfolders (expected one subfolder of images per class)"
         case .emptyClass(let name, let folder):
             "class \"\(name)\" has no .png, .jpg or .jpeg images directly inside \(folder)"
+        case .noReadableImages(let name, let folder):
+            "class \"\(name)\" has no usable images: every image in \(folder) is undecodable (see the skipped files)"
         case .classMismatch(let root, let missing, let unexpected):
             "the class folders in \(root) do not match the model's classes"
                 + (missing.isEmpty ? "" : "; missing: \(missing.joined(separator: ", "))")

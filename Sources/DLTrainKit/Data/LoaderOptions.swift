@@ -25,13 +25,17 @@ public struct LoaderOptions: Sendable, Equatable {
     public var prefetchBatches: Int
     /// Images whose header claims more pixels are refused.
     public var maxPixels: Int
+    /// Whether an image that cannot be decoded stops the epoch (`fail`) or is left out of its batch (`skip`).
+    public var onBadImage: BadImagePolicy
 
     /// Options for `width × height × channels` input; the rest default to no augmentation, a 1 GiB cache,
-    /// up to 4 workers and 4 batches of prefetch.
+    /// up to 4 workers and 4 batches of prefetch;
+    /// an undecodable image is an error.
     public init(width: Int, height: Int, channels: Int, mean: [Float] = [0], std: [Float] = [1],
                 horizontalFlip: Bool = false, randomCropPadding: Int = 0, cacheLimitBytes: Int = 1 << 30,
                 workerThreads: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)),
-                prefetchBatches: Int = 4, maxPixels: Int = ImageDecoder.defaultMaxPixels) {
+                prefetchBatches: Int = 4, maxPixels: Int = ImageDecoder.defaultMaxPixels,
+                onBadImage: BadImagePolicy = .fail) {
         self.width = width
         self.height = height
         self.channels = channels
@@ -43,6 +47,7 @@ public struct LoaderOptions: Sendable, Equatable {
         self.workerThreads = workerThreads
         self.prefetchBatches = prefetchBatches
         self.maxPixels = maxPixels
+        self.onBadImage = onBadImage
     }
 
     /// Bytes of one decoded, resized image.

@@ -23,11 +23,16 @@ public struct Checkpoint: Sendable {
         return Checkpoint(file: file, metadata: metadata, config: config)
     }
 
-    /// Downloads the network's and optimizer's tensors and encodes them with `metadata` as safetensors.
+    /// Downloads the network's and optimizer's tensors and encodes them with `metadata` as safetensors;
+    /// refuses (`TrainingError.nonFiniteCheckpoint`) when any value is NaN or infinite.
     static func encode(network: Network, optimizer: Optimizer?, metadata: CheckpointMetadata) throws -> Data {
         let named = network.namedTensors + (optimizer?.namedState ?? [])
         let tensors = try named.map { name, tensor in
-            NamedTensor(name: name, shape: tensor.shape.dimensions, values: try network.engine.download(tensor))
+            let values = try network.engine.download(tensor)
+            guard values.allSatisfy(\.isFinite) else {
+                throw TrainingError.nonFiniteCheckpoint(epoch: metadata.epoch, tensor: name)
+            }
+            return NamedTensor(name: name, shape: tensor.shape.dimensions, values: values)
         }
         return SafeTensorsFile(tensors: tensors, metadata: metadata.strings).encoded()
     }
@@ -43,6 +48,10 @@ public struct Checkpoint: Sendable {
                 throw TrainingError.checkpointMismatch(
                     path: path,
                     reason: "tensor \"\(name)\" has shape \(saved.shape), the network expects \(tensor.shape.dimensions)")
+            }
+            guard saved.values.allSatisfy(\.isFinite) else {
+                throw TrainingError.checkpointMismatch(
+                    path: path, reason: "tensor \"\(name)\" holds NaN or infinite values")
             }
             try saved.values.withUnsafeBufferPointer { try network.engine.upload($0, to: tensor) }
         }

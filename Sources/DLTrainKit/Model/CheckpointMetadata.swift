@@ -19,6 +19,8 @@ public struct CheckpointMetadata: Sendable, Equatable {
     public var metrics: EpochMetrics?
     /// The engine that wrote it.
     public var device: String
+    /// For a checkpoint written mid-epoch (`interrupted`): how far epoch `epoch + 1` got.
+    public var progress: EpochProgress?
 
     /// The `__metadata__` dictionary.
     var strings: [String: String] {
@@ -33,6 +35,7 @@ public struct CheckpointMetadata: Sendable, Equatable {
         ]
         if let bestValidationAccuracy { strings["best_validation_accuracy"] = String(bestValidationAccuracy) }
         if let metrics { strings["metrics"] = Self.json(metrics) }
+        if let progress { strings["epoch_progress"] = Self.json(progress) }
         return strings
     }
 
@@ -61,11 +64,19 @@ public struct CheckpointMetadata: Sendable, Equatable {
         bestValidationAccuracy = strings["best_validation_accuracy"].flatMap(Double.init)
         metrics = strings["metrics"].flatMap { try? JSONDecoder().decode(EpochMetrics.self, from: Data($0.utf8)) }
         device = strings["device"] ?? "unknown"
+        if let text = strings["epoch_progress"] {
+            guard let progress = try? JSONDecoder().decode(EpochProgress.self, from: Data(text.utf8)),
+                  progress.batches >= 0, progress.batches <= progress.batchCount, progress.seen >= 0,
+                  progress.correct >= 0, progress.correct <= progress.seen else {
+                throw CheckpointError(file: file, "metadata \"epoch_progress\" is not a valid epoch position")
+            }
+            self.progress = progress
+        }
     }
 
     /// Creates metadata for a checkpoint about to be written.
     init(configJSON: Data, classNames: [String], epoch: Int, step: Int, bestValidationAccuracy: Double?,
-         metrics: EpochMetrics?, device: String) {
+         metrics: EpochMetrics?, device: String, progress: EpochProgress? = nil) {
         self.configJSON = configJSON
         self.classNames = classNames
         self.epoch = epoch
@@ -73,6 +84,7 @@ public struct CheckpointMetadata: Sendable, Equatable {
         self.bestValidationAccuracy = bestValidationAccuracy
         self.metrics = metrics
         self.device = device
+        self.progress = progress
     }
 
     private static func json<T: Encodable>(_ value: T) -> String {

@@ -9,6 +9,10 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     public var validationAccuracy: Double?
     public var seconds: Double
     public var imagesPerSecond: Double
+    /// Undecodable images left out this epoch, training and validation (`data.on_bad_image: "skip"`).
+    public var skippedImages = 0
+    /// Training batches left out for a NaN or infinite loss or gradient (`training.on_nonfinite: "skip"`).
+    public var skippedBatches = 0
 
     enum CodingKeys: String, CodingKey {
         case epoch, step, seconds
@@ -18,17 +22,20 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         case validationLoss = "validation_loss"
         case validationAccuracy = "validation_accuracy"
         case imagesPerSecond = "images_per_second"
+        case skippedImages = "skipped_images"
+        case skippedBatches = "skipped_batches"
     }
 
     /// The CSV header matching `csvRow`.
     static let csvHeader = "epoch,step,learning_rate,train_loss,train_accuracy,validation_loss,"
-        + "validation_accuracy,seconds,images_per_second"
+        + "validation_accuracy,seconds,images_per_second,skipped_images,skipped_batches"
 
     /// One CSV line (empty cells where there is no validation set).
     var csvRow: String {
         func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
         return [String(epoch), String(step), cell(learningRate), cell(trainLoss), cell(trainAccuracy),
-                cell(validationLoss), cell(validationAccuracy), cell(seconds), cell(imagesPerSecond)]
+                cell(validationLoss), cell(validationAccuracy), cell(seconds), cell(imagesPerSecond),
+                String(skippedImages), String(skippedBatches)]
             .joined(separator: ",")
     }
 }

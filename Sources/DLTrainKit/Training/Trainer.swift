@@ -8,15 +8,23 @@ public final class Trainer {
     public struct Options: Sendable {
         /// Train until this epoch instead of `training.epochs`.
         public var epochs: Int?
-        /// Continue from this checkpoint (its epoch, step, optimizer state and schedule).
+        /// Continue from this checkpoint (its epoch, step, optimizer state and schedule; mid-epoch for an
+        /// `interrupted` checkpoint).
         public var resume: URL?
         /// Write the run here instead of `output.directory`.
         public var outputDirectory: String?
+        /// Leave undecodable images out (`data.on_bad_image: "skip"`).
+        public var skipBadImages: Bool
+        /// Polled after every step: once raised, the run writes an `interrupted` checkpoint and stops.
+        public var stopRequest: StopRequest?
 
-        public init(epochs: Int? = nil, resume: URL? = nil, outputDirectory: String? = nil) {
+        public init(epochs: Int? = nil, resume: URL? = nil, outputDirectory: String? = nil,
+                    skipBadImages: Bool = false, stopRequest: StopRequest? = nil) {
             self.epochs = epochs
             self.resume = resume
             self.outputDirectory = outputDirectory
+            self.skipBadImages = skipBadImages
+            self.stopRequest = stopRequest
         }
     }
 
@@ -27,15 +35,20 @@ public final class Trainer {
     /// The run folder.
     public let runDirectory: RunDirectory
 
-    private let engine: ComputeEngine
-    private let data: TrainingData
-    private let optimizer: Optimizer
-    private let schedule: LearningRateSchedule
-    private let checkpoints: CheckpointDirectory
-    private let logger: Logger
-    private var completedEpochs = 0
-    private var step = 0
-    private var bestAccuracy: Double?
+    let engine: ComputeEngine
+    let data: TrainingData
+    let optimizer: Optimizer
+    let schedule: LearningRateSchedule
+    let checkpoints: CheckpointDirectory
+    let logger: Logger
+    let stopRequest: StopRequest?
+    var completedEpochs = 0
+    var step = 0
+    var bestAccuracy: Double?
+    /// Where a resumed mid-epoch checkpoint left epoch `completedEpochs + 1`; used by that epoch only.
+    var resumedProgress: EpochProgress?
+    /// Tests only: runs after each step's backward pass with the step number (1-based), to inject faults.
+    var afterBackward: ((Int) throws -> Void)?
 
     /// Validates the config, checks the output folder, indexes the data and builds the network (restoring a
     /// checkpoint when resuming) — all before the first image is decoded.
@@ -43,12 +56,17 @@ public final class Trainer {
         var config = config
         if let epochs = options.epochs { config.training.epochs = epochs }
         if let directory = options.outputDirectory { config.output.directory = directory }
+        if options.skipBadImages { config.data.onBadImage = .skip }
         _ = try config.plan()
         self.config = config
         self.engine = engine
+        stopRequest = options.stopRequest
         runDirectory = try RunDirectory(url: URL(fileURLWithPath: config.output.directory))
         checkpoints = CheckpointDirectory(runDirectory: runDirectory.url)
         logger = RunLog.logger(label: "dltrain.trainer", file: runDirectory.logURL)
+        for file in checkpoints.removeStaleTemporaryFiles() {
+            logger.info("removed \(file.lastPathComponent), left by a run killed while writing a checkpoint")
+        }
 
         let resumed = try options.resume.map { try Checkpoint.load(from: $0) }
         data = try TrainingData(config: config, classNames: resumed?.metadata.classNames)
@@ -70,18 +88,35 @@ public final class Trainer {
                                         baseLearningRate: config.training.optimizer.learningRate,
                                         epochs: config.training.epochs,
                                         stepsPerEpoch: data.trainingLoader.batchCount)
-        if let resumed, let url = options.resume {
-            try resumed.restore(into: network, optimizer: optimizer, path: url.path)
-            completedEpochs = resumed.metadata.epoch
-            step = resumed.metadata.step
-            optimizer.stepCount = resumed.metadata.step
-            bestAccuracy = resumed.metadata.bestValidationAccuracy
-            logger.info("resumed from \(url.path) at epoch \(completedEpochs), step \(step)")
-        }
+        if let resumed, let url = options.resume { try restore(resumed, from: url) }
         try AtomicFile.write(config.resolvedJSON(), to: runDirectory.configURL)
     }
 
-    /// Trains the remaining epochs, reporting to `observer`; returns the last epoch's metrics.
+    /// Restores weights, optimizer state, epoch, step and (mid-epoch) the epoch position from a checkpoint.
+    private func restore(_ resumed: Checkpoint, from url: URL) throws {
+        let metadata = resumed.metadata
+        try resumed.restore(into: network, optimizer: optimizer, path: url.path)
+        if let progress = metadata.progress, progress.batchCount != data.trainingLoader.batchCount {
+            throw TrainingError.checkpointMismatch(
+                path: url.path,
+                reason: "it stopped mid-epoch with \(progress.batchCount) batches per epoch, this run has "
+                    + "\(data.trainingLoader.batchCount); resume with the same data and batch size")
+        }
+        guard metadata.epoch < config.training.epochs else {
+            throw TrainingError.nothingToResume(path: url.path, epoch: metadata.epoch)
+        }
+        completedEpochs = metadata.epoch
+        step = metadata.step
+        optimizer.stepCount = metadata.step
+        bestAccuracy = metadata.bestValidationAccuracy
+        resumedProgress = metadata.progress
+        let position = metadata.progress.map { ", batch \($0.batches) of epoch \(metadata.epoch + 1)" } ?? ""
+        logger.info("resumed from \(url.path) at epoch \(completedEpochs), step \(step)\(position)")
+    }
+
+    /// Trains the remaining epochs, reporting to `observer`; returns the last epoch's metrics. A raised stop
+    /// request ends it after the current step with `TrainingError.interrupted`, an `interrupted` checkpoint
+    /// written.
     @discardableResult
     public func run(observer: TrainingObserver? = nil) throws -> EpochMetrics? {
         let epochs = config.training.epochs
@@ -95,79 +130,22 @@ public final class Trainer {
         var last: EpochMetrics?
         let runStart = Date()
         let firstEpoch = completedEpochs + 1
+        let firstBatch = resumedProgress?.batches ?? 0
         guard firstEpoch <= epochs else { return nil }
         for epoch in firstEpoch...epochs {
             let metrics = try trainEpoch(epoch, observer: observer) { finishedSteps in
                 let elapsed = Date().timeIntervalSince(runStart)
-                let done = (epoch - firstEpoch) * stepsPerEpoch + finishedSteps
-                let total = (epochs - firstEpoch + 1) * stepsPerEpoch
-                return done == 0 ? .infinity : elapsed / Double(done) * Double(total - done)
+                let done = (epoch - firstEpoch) * stepsPerEpoch + finishedSteps - firstBatch
+                let total = (epochs - firstEpoch + 1) * stepsPerEpoch - firstBatch
+                return done <= 0 ? .infinity : elapsed / Double(done) * Double(total - done)
             }
             let isBest = try finishEpoch(metrics)
             observer?.epochDidFinish(metrics, isBest: isBest)
             last = metrics
+            if stopRequest?.isRequested == true, epoch < epochs {
+                try stop(inEpoch: epoch + 1, progress: EpochProgress(batchCount: stepsPerEpoch))
+            }
         }
         return last
-    }
-
-    private func trainEpoch(_ epoch: Int, observer: TrainingObserver?,
-                            secondsRemaining: (Int) -> Double) throws -> EpochMetrics {
-        let start = Date()
-        let batches = data.trainingLoader.batches(epoch: epoch, training: true)
-        var lossSum = 0.0
-        var correct = 0
-        var seen = 0
-        var epochStep = 0
-        var learningRate = schedule.rate(atStep: step)
-        while let batch = try batches.next() {
-            learningRate = schedule.rate(atStep: step)
-            network.seedDropout(runSeed: UInt64(config.training.seed), step: step)
-            let result = try network.computeGradients(images: batch.images, labels: batch.labels, batch: batch.count)
-            guard result.loss.isFinite else { throw TrainingError.nonFiniteLoss(epoch: epoch, step: step + 1) }
-            try optimizer.step(learningRate: learningRate)
-            step += 1
-            epochStep += 1
-            lossSum += Double(result.loss) * Double(batch.count)
-            correct += result.correct
-            seen += batch.count
-            observer?.stepDidFinish(StepProgress(
-                epoch: epoch, epochs: config.training.epochs, step: epochStep, stepsPerEpoch: batches.batchCount,
-                loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
-                imagesPerSecond: Double(seen) / Date().timeIntervalSince(start),
-                secondsRemaining: secondsRemaining(epochStep), learningRate: Double(learningRate)))
-        }
-        let seconds = Date().timeIntervalSince(start)
-        var metrics = EpochMetrics(epoch: epoch, step: step, learningRate: Double(learningRate),
-                                   trainLoss: lossSum / Double(max(seen, 1)),
-                                   trainAccuracy: Double(correct) / Double(max(seen, 1)),
-                                   validationLoss: nil, validationAccuracy: nil, seconds: seconds,
-                                   imagesPerSecond: Double(seen) / seconds)
-        if let loader = data.validationLoader {
-            let validation = try Evaluator.evaluate(network, loader: loader, classNames: data.training.classNames)
-            metrics.validationLoss = validation.loss
-            metrics.validationAccuracy = validation.accuracy
-        }
-        return metrics
-    }
-
-    /// Records the epoch and writes `epoch-N`, `last` and (when improved) `best`; returns whether it is the best.
-    private func finishEpoch(_ metrics: EpochMetrics) throws -> Bool {
-        completedEpochs = metrics.epoch
-        let accuracy = metrics.validationAccuracy ?? metrics.trainAccuracy
-        let isBest = bestAccuracy.map { accuracy > $0 } ?? true
-        if isBest { bestAccuracy = accuracy }
-        try runDirectory.record(metrics)
-        let metadata = CheckpointMetadata(
-            configJSON: config.resolvedJSON(), classNames: data.training.classNames, epoch: metrics.epoch,
-            step: step, bestValidationAccuracy: bestAccuracy, metrics: metrics, device: engine.name)
-        let encoded = try Checkpoint.encode(network: network, optimizer: optimizer, metadata: metadata)
-        if metrics.epoch % config.output.checkpointEveryEpochs == 0 || metrics.epoch == config.training.epochs {
-            try AtomicFile.write(encoded, to: checkpoints.epochURL(metrics.epoch))
-            _ = try checkpoints.prune(keepLast: config.output.keepLast)
-        }
-        if isBest { try AtomicFile.write(encoded, to: checkpoints.bestURL) }
-        try AtomicFile.write(encoded, to: checkpoints.lastURL)
-        logger.info("\(metrics.csvRow)")
-        return isBest
     }
 }

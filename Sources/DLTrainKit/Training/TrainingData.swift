@@ -38,5 +38,7 @@ extension LoaderOptions {
                   horizontalFlip: data.augment.horizontalFlip, randomCropPadding: data.augment.randomCropPadding,
                   cacheLimitBytes: data.cacheMegabytes << 20)
         if let workers = data.workers { workerThreads = workers }
+        maxPixels = data.maxPixels
+        onBadImage = data.onBadImage
     }
 }

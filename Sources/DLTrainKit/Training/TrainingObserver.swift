@@ -6,6 +6,13 @@ public protocol TrainingObserver: AnyObject {
     func stepDidFinish(_ progress: StepProgress)
     /// An epoch finished: validation done and checkpoints written.
     func epochDidFinish(_ metrics: EpochMetrics, isBest: Bool)
+    /// Something the user should see that does not stop the run: a skipped image or batch.
+    func trainingDidWarn(_ message: String)
+}
+
+extension TrainingObserver {
+    /// Observers that show no warnings ignore them (`train.log` has them all).
+    public func trainingDidWarn(_ message: String) {}
 }
 
 /// What a run is about to do.
