@@ -16,11 +16,11 @@ extension OpenCLEngine {
             try buffer(runningVariance, atLeast: channels, "batchNormTraining runningVariance"),
             mean, invStd, .localScratch,
         ])
-        try launch("batch_norm_apply", items: count, [
+        try launch("batch_norm_apply", grid: Grid(x: spatial, y: channels, z: batch), [
             input, try buffer(output, atLeast: count, "batchNormTraining output"),
             try buffer(gamma, atLeast: channels, "batchNormTraining gamma"),
             try buffer(beta, atLeast: channels, "batchNormTraining beta"),
-            mean, invStd, try int(channels, "channels"), try int(spatial, "spatial"), try int(count, "size"),
+            mean, invStd, try int(channels, "channels"), try int(spatial, "spatial"),
         ])
     }
 
@@ -28,14 +28,14 @@ extension OpenCLEngine {
                                    gamma: Tensor, beta: Tensor, epsilon: Float,
                                    runningMean: Tensor, runningVariance: Tensor, into output: Tensor) throws {
         let count = batch * channels * spatial
-        try launch("batch_norm_inference", items: count, [
+        try launch("batch_norm_inference", grid: Grid(x: spatial, y: channels, z: batch), [
             try buffer(input, atLeast: count, "batchNormInference input"),
             try buffer(output, atLeast: count, "batchNormInference output"),
             try buffer(gamma, atLeast: channels, "batchNormInference gamma"),
             try buffer(beta, atLeast: channels, "batchNormInference beta"),
             try buffer(runningMean, atLeast: channels, "batchNormInference runningMean"),
             try buffer(runningVariance, atLeast: channels, "batchNormInference runningVariance"),
-            .float(epsilon), try int(channels, "channels"), try int(spatial, "spatial"), try int(count, "size"),
+            .float(epsilon), try int(channels, "channels"), try int(spatial, "spatial"),
         ])
     }
 
@@ -55,11 +55,10 @@ extension OpenCLEngine {
             dy, x, mean, invStd, try int(batch, "batch"), try int(channels, "channels"),
             try int(spatial, "spatial"), dGamma, dBeta, .localScratch,
         ])
-        try launch("batch_norm_backward_apply", items: count, [
+        try launch("batch_norm_backward_apply", grid: Grid(x: spatial, y: channels, z: batch), [
             dy, x, try buffer(gamma, atLeast: channels, "batchNormBackward gamma"), mean, invStd, dGamma, dBeta,
             try buffer(gradInput, atLeast: count, "batchNormBackward gradInput"),
             try int(channels, "channels"), try int(spatial, "spatial"), try int(batch * spatial, "N·S"),
-            try int(count, "size"),
         ])
     }
 }

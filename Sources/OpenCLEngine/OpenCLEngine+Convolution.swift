@@ -2,20 +2,18 @@ import Engine
 
 extension OpenCLEngine {
     public func im2col(_ input: Tensor, geometry g: ConvolutionGeometry, into columns: Tensor) throws {
-        let count = g.columnRows * g.columnCount
-        try launch("im2col", items: count, [
+        try launch("im2col", grid: Grid(x: g.outputHeight * g.outputWidth, y: g.channels, z: g.batch), [
             try buffer(input, atLeast: g.batch * g.channels * g.height * g.width, "im2col input"),
-            try buffer(columns, atLeast: count, "im2col columns"),
-        ] + (try geometryArguments(g)) + [try int(count, "im2col size")])
+            try buffer(columns, atLeast: g.columnRows * g.columnCount, "im2col columns"),
+        ] + (try geometryArguments(g)))
     }
 
     // gradInput[n,c,y,x] = Σ_{(ky,kx,oy,ox) reading (y,x)} columns[(c·KH+ky)·KW+kx, (n·OH+oy)·OW+ox].
     public func col2im(_ columns: Tensor, geometry g: ConvolutionGeometry, into gradInput: Tensor) throws {
-        let count = g.batch * g.channels * g.height * g.width
-        try launch("col2im", items: count, [
+        try launch("col2im", grid: Grid(x: g.height * g.width, y: g.channels, z: g.batch), [
             try buffer(columns, atLeast: g.columnRows * g.columnCount, "col2im columns"),
-            try buffer(gradInput, atLeast: count, "col2im gradInput"),
-        ] + (try geometryArguments(g)) + [try int(count, "col2im size")])
+            try buffer(gradInput, atLeast: g.batch * g.channels * g.height * g.width, "col2im gradInput"),
+        ] + (try geometryArguments(g)))
     }
 
     public func channelMajorToBatchMajor(_ source: Tensor, into destination: Tensor,
@@ -29,10 +27,10 @@ extension OpenCLEngine {
     }
 
     public func addBias(_ bias: Tensor, to tensor: Tensor, batch: Int, channels: Int, spatial: Int) throws {
-        let count = batch * channels * spatial
-        try launch("add_bias", items: count, [
-            try buffer(bias, atLeast: channels, "addBias bias"), try buffer(tensor, atLeast: count, "addBias tensor"),
-            try int(channels, "channels"), try int(spatial, "spatial"), try int(count, "addBias size"),
+        try launch("add_bias", grid: Grid(x: spatial, y: channels, z: batch), [
+            try buffer(bias, atLeast: channels, "addBias bias"),
+            try buffer(tensor, atLeast: batch * channels * spatial, "addBias tensor"),
+            try int(channels, "channels"), try int(spatial, "spatial"),
         ])
     }
 
@@ -49,11 +47,10 @@ extension OpenCLEngine {
     private func transpose(_ kernel: String, _ source: Tensor, _ destination: Tensor,
                            _ batch: Int, _ channels: Int, _ spatial: Int) throws {
         let count = batch * channels * spatial
-        try launch(kernel, items: count, [
+        try launch(kernel, grid: Grid(x: spatial, y: channels, z: batch), [
             try buffer(source, atLeast: count, "\(kernel) source"),
             try buffer(destination, atLeast: count, "\(kernel) destination"),
             try int(batch, "batch"), try int(channels, "channels"), try int(spatial, "spatial"),
-            try int(count, "\(kernel) size"),
         ])
     }
 

@@ -11,6 +11,14 @@ enum KernelArgument {
     case localScratch
 }
 
+/// A 3-D range of work-items: image kernels take `x` = position in the plane, `y` = channel, `z` = image, so
+/// they need no per-element integer division (which CPU devices cannot vectorise).
+struct Grid {
+    var x: Int
+    var y: Int
+    var z: Int
+}
+
 extension OpenCLEngine {
     /// Enqueues `kernel` with one work-item per element of `items`: the global size is rounded up to the
     /// work-group size and every kernel bounds-checks its id.
@@ -18,13 +26,36 @@ extension OpenCLEngine {
         guard items > 0 else { return }
         let kernel = try kernels.kernel(kernelName)
         let groups = (items + kernel.workGroupSize - 1) / kernel.workGroupSize
-        try enqueue(kernel, groups: groups, arguments)
+        try enqueue(kernel, arguments, local: [kernel.workGroupSize],
+                    ranges: [(offset: [0], global: [groups * kernel.workGroupSize])])
     }
 
     /// Enqueues `groups` whole work-groups of `kernel` (reductions: one group per channel, row or segment).
     func launch(_ kernelName: String, groups: Int, _ arguments: [KernelArgument]) throws {
         guard groups > 0 else { return }
-        try enqueue(try kernels.kernel(kernelName), groups: groups, arguments)
+        let kernel = try kernels.kernel(kernelName)
+        try enqueue(kernel, arguments, local: [kernel.workGroupSize],
+                    ranges: [(offset: [0], global: [groups * kernel.workGroupSize])])
+    }
+
+    /// Enqueues `kernel` over `grid`. A work-group spans `x`, and `y` too when `x` is short; `x` and `y` are
+    /// rounded up to whole groups (the kernels bounds-check both), `z` is exact. Past 65,535 groups along `y`
+    /// or `z` (a common driver limit) the grid is split into launches with global offsets.
+    func launch(_ kernelName: String, grid: Grid, _ arguments: [KernelArgument]) throws {
+        guard grid.x > 0, grid.y > 0, grid.z > 0 else { return }
+        let kernel = try kernels.kernel(kernelName)
+        let localX = min(kernel.workGroupSize, Self.powerOfTwo(atLeast: grid.x))
+        let localY = min(kernel.workGroupSize / localX, kernel.maxLocalY, Self.powerOfTwo(atLeast: grid.y))
+        let globalX = (grid.x + localX - 1) / localX * localX
+        let globalY = (grid.y + localY - 1) / localY * localY
+        let (chunkY, chunkZ) = (Self.maxGroupsPerDimension * localY, Self.maxGroupsPerDimension)
+        var ranges: [(offset: [Int], global: [Int])] = []
+        for y in stride(from: 0, to: globalY, by: chunkY) {
+            for z in stride(from: 0, to: grid.z, by: chunkZ) {
+                ranges.append((offset: [0, y, z], global: [globalX, min(chunkY, globalY - y), min(chunkZ, grid.z - z)]))
+            }
+        }
+        try enqueue(kernel, arguments, local: [localX, localY, 1], ranges: ranges)
     }
 
     /// The work-group size `kernelName` launches with.
@@ -32,16 +63,30 @@ extension OpenCLEngine {
         try kernels.kernel(kernelName).workGroupSize
     }
 
-    private func enqueue(_ kernel: OpenCLKernel, groups: Int, _ arguments: [KernelArgument]) throws {
+    /// CUDA-based drivers cap the groups of a launch at 65,535 along the second and third dimensions.
+    private static let maxGroupsPerDimension = 65_535
+
+    private static func powerOfTwo(atLeast value: Int) -> Int {
+        var power = 1
+        while power < value { power *= 2 }
+        return power
+    }
+
+    /// Sets the arguments, then enqueues each range, as one step under the lock.
+    private func enqueue(_ kernel: OpenCLKernel, _ arguments: [KernelArgument], local: [Int],
+                         ranges: [(offset: [Int], global: [Int])]) throws {
         try lock.withLock {
             for (index, argument) in arguments.enumerated() {
                 let status = Self.set(argument, at: cl_uint(index), of: kernel)
                 try OpenCLStatus.check(status, "clSetKernelArg(\(kernel.name), \(index))")
             }
-            var global = groups * kernel.workGroupSize
-            var local = kernel.workGroupSize
-            try OpenCLStatus.check(clEnqueueNDRangeKernel(queue, kernel.kernel, 1, nil, &global, &local, 0, nil, nil),
-                                   "clEnqueueNDRangeKernel(\(kernel.name))")
+            for range in ranges {
+                var (offset, global, local) = (range.offset, range.global, local)
+                try OpenCLStatus.check(
+                    clEnqueueNDRangeKernel(queue, kernel.kernel, cl_uint(global.count), &offset, &global, &local,
+                                           0, nil, nil),
+                    "clEnqueueNDRangeKernel(\(kernel.name), global \(global), local \(local))")
+            }
         }
     }
 

@@ -9,6 +9,8 @@ struct OpenCLKernel {
     /// A power of two within the kernel's and the device's limits (at most 256): every launch uses it, so
     /// reductions in local memory can halve it.
     let workGroupSize: Int
+    /// The largest power of two a work-group may span along its second dimension.
+    let maxLocalY: Int
 
     init(_ kernel: cl_kernel, device: cl_device_id) throws {
         self.kernel = kernel
@@ -25,9 +27,13 @@ struct OpenCLKernel {
             clGetDeviceInfo(device, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_SIZES),
                             itemSizes.count * MemoryLayout<Int>.size, &itemSizes, nil),
             "clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)")
-        let limit = min(256, kernelLimit, itemSizes[0])
+        workGroupSize = Self.powerOfTwo(atMost: min(256, kernelLimit, itemSizes[0]))
+        maxLocalY = Self.powerOfTwo(atMost: itemSizes[1])
+    }
+
+    private static func powerOfTwo(atMost limit: Int) -> Int {
         var size = 1
         while size * 2 <= limit { size *= 2 }
-        workGroupSize = size
+        return size
     }
 }

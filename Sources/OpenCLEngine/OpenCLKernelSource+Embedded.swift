@@ -99,11 +99,12 @@ __kernel void dropout_mask(__global float* mask, int count, ulong seed, float ra
     mask[i] = uniform >= rate ? scale : 0.0f;
 }
 
-// `tensor[n,c,s] += bias[c]`.
-__kernel void add_bias(__global const float* bias, __global float* tensor, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i < count) {
-        tensor[i] += bias[(i / spatial) % channels];
+// Grid (s, c, n): `tensor[n,c,s] += bias[c]`.
+__kernel void add_bias(__global const float* bias, __global float* tensor, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s < spatial && c < channels) {
+        tensor[(get_global_id(2) * channels + c) * spatial + s] += bias[c];
     }
 }
 
@@ -111,86 +112,83 @@ __kernel void add_bias(__global const float* bias, __global float* tensor, int c
         ("layout.cl", #"""
 // Convolution layout ops: im2col, col2im (a gather, no atomics), channel/batch-major transposes, bias gradient.
 
-// One work-item per column-matrix entry (row (c·KH + ky)·KW + kx, column (n·OH + oy)·OW + ox); padding reads 0.
+// Grid (output position s = oy·OW + ox, channel c, image n): each work-item writes the KH·KW column entries of
+// its window, rows (c·KH + ky)·KW + kx of column (n·OH + oy)·OW + ox; padding reads 0.
 __kernel void im2col(__global const float* input, __global float* columns, int channels, int height, int width,
                      int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-                     int paddingHeight, int paddingWidth, int outputHeight, int outputWidth,
-                     int columnCount, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                     int paddingHeight, int paddingWidth, int outputHeight, int outputWidth, int columnCount) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    const int n = get_global_id(2);
+    if (s >= outputHeight * outputWidth || c >= channels) {
         return;
     }
-    const int row = i / columnCount;
-    const int column = i - row * columnCount;
-    const int kx = row % kernelWidth;
-    const int ky = (row / kernelWidth) % kernelHeight;
-    const int c = row / (kernelWidth * kernelHeight);
-    const int ox = column % outputWidth;
-    const int oy = (column / outputWidth) % outputHeight;
-    const int n = column / (outputWidth * outputHeight);
-    const int y = oy * strideHeight - paddingHeight + ky;
-    const int x = ox * strideWidth - paddingWidth + kx;
-    const bool inside = y >= 0 && y < height && x >= 0 && x < width;
-    columns[i] = inside ? input[((n * channels + c) * height + y) * width + x] : 0.0f;
+    const int oy = s / outputWidth;
+    const int y0 = oy * strideHeight - paddingHeight;
+    const int x0 = (s - oy * outputWidth) * strideWidth - paddingWidth;
+    __global const float* plane = input + (n * channels + c) * height * width;
+    __global float* column = columns + c * kernelHeight * kernelWidth * columnCount
+                             + n * outputHeight * outputWidth + s;
+    for (int ky = 0; ky < kernelHeight; ky++) {
+        const int y = y0 + ky;
+        for (int kx = 0; kx < kernelWidth; kx++) {
+            const int x = x0 + kx;
+            const bool inside = y >= 0 && y < height && x >= 0 && x < width;
+            column[(ky * kernelWidth + kx) * columnCount] = inside ? plane[y * width + x] : 0.0f;
+        }
+    }
 }
 
-// The adjoint of im2col: each input pixel sums the column entries that read it (the windows covering it).
+// The adjoint of im2col, grid (input position s = y·W + x, channel c, image n): each input pixel sums the column
+// entries that read it, visiting only the windows oy with 0 ≤ y + padding − oy·stride < KH (likewise ox).
 __kernel void col2im(__global const float* columns, __global float* gradInput, int channels, int height, int width,
                      int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-                     int paddingHeight, int paddingWidth, int outputHeight, int outputWidth,
-                     int columnCount, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                     int paddingHeight, int paddingWidth, int outputHeight, int outputWidth, int columnCount) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    const int n = get_global_id(2);
+    if (s >= height * width || c >= channels) {
         return;
     }
-    const int x = i % width;
-    const int y = (i / width) % height;
-    const int c = (i / (width * height)) % channels;
-    const int n = i / (width * height * channels);
+    const int y = s / width + paddingHeight;
+    const int x = s - (s / width) * width + paddingWidth;
+    const int firstY = y < kernelHeight ? 0 : (y - kernelHeight) / strideHeight + 1;
+    const int endY = min(y / strideHeight + 1, outputHeight);
+    const int firstX = x < kernelWidth ? 0 : (x - kernelWidth) / strideWidth + 1;
+    const int endX = min(x / strideWidth + 1, outputWidth);
+    __global const float* channelRows = columns + c * kernelHeight * kernelWidth * columnCount
+                                        + n * outputHeight * outputWidth;
     float sum = 0.0f;
-    for (int ky = 0; ky < kernelHeight; ky++) {
-        const int ty = y + paddingHeight - ky;
-        if (ty < 0 || ty % strideHeight != 0 || ty / strideHeight >= outputHeight) {
-            continue;
-        }
-        const int oy = ty / strideHeight;
-        for (int kx = 0; kx < kernelWidth; kx++) {
-            const int tx = x + paddingWidth - kx;
-            if (tx < 0 || tx % strideWidth != 0 || tx / strideWidth >= outputWidth) {
-                continue;
-            }
-            const int row = (c * kernelHeight + ky) * kernelWidth + kx;
-            const int column = (n * outputHeight + oy) * outputWidth + tx / strideWidth;
-            sum += columns[row * columnCount + column];
+    for (int oy = firstY; oy < endY; oy++) {
+        const int ky = y - oy * strideHeight;
+        for (int ox = firstX; ox < endX; ox++) {
+            const int kx = x - ox * strideWidth;
+            sum += channelRows[(ky * kernelWidth + kx) * columnCount + oy * outputWidth + ox];
         }
     }
-    gradInput[i] = sum;
+    gradInput[(n * channels + c) * height * width + s] = sum;
 }
 
-// `destination[n,c,s] = source[c,n,s]`, one work-item per destination element.
+// Grid (s, c, n): `destination[n,c,s] = source[c,n,s]`.
 __kernel void channel_major_to_batch_major(__global const float* source, __global float* destination,
-                                           int batch, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
-        return;
+                                           int batch, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    const int n = get_global_id(2);
+    if (s < spatial && c < channels) {
+        destination[(n * channels + c) * spatial + s] = source[(c * batch + n) * spatial + s];
     }
-    const int s = i % spatial;
-    const int c = (i / spatial) % channels;
-    const int n = i / (spatial * channels);
-    destination[i] = source[(c * batch + n) * spatial + s];
 }
 
-// `destination[c,n,s] = source[n,c,s]`, one work-item per destination element.
+// Grid (s, c, n): `destination[c,n,s] = source[n,c,s]`.
 __kernel void batch_major_to_channel_major(__global const float* source, __global float* destination,
-                                           int batch, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
-        return;
+                                           int batch, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    const int n = get_global_id(2);
+    if (s < spatial && c < channels) {
+        destination[(c * batch + n) * spatial + s] = source[(n * channels + c) * spatial + s];
     }
-    const int s = i % spatial;
-    const int n = (i / spatial) % batch;
-    const int c = i / (spatial * batch);
-    destination[i] = source[(n * channels + c) * spatial + s];
 }
 
 // `gradBias[c] = Σ_{n,s} gradOutput[n,c,s]`: one work-group per channel.
@@ -313,28 +311,30 @@ __kernel void batch_norm_statistics(__global const float* input, int batch, int 
     }
 }
 
-// `y = gamma·(x − mean)·invStd + beta` with per-channel mean and invStd.
+// Grid (s, c, n): `y = gamma·(x − mean)·invStd + beta` with per-channel mean and invStd.
 __kernel void batch_norm_apply(__global const float* input, __global float* output, __global const float* gamma,
                                __global const float* beta, __global const float* mean,
-                               __global const float* invStd, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                               __global const float* invStd, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= spatial || c >= channels) {
         return;
     }
-    const int c = (i / spatial) % channels;
+    const int i = (get_global_id(2) * channels + c) * spatial + s;
     output[i] = gamma[c] * (input[i] - mean[c]) * invStd[c] + beta[c];
 }
 
-// `y = gamma·(x − runningMean)/sqrt(runningVariance + ε) + beta`.
+// Grid (s, c, n): `y = gamma·(x − runningMean)/sqrt(runningVariance + ε) + beta`.
 __kernel void batch_norm_inference(__global const float* input, __global float* output,
                                    __global const float* gamma, __global const float* beta,
                                    __global const float* runningMean, __global const float* runningVariance,
-                                   float epsilon, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                                   float epsilon, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= spatial || c >= channels) {
         return;
     }
-    const int c = (i / spatial) % channels;
+    const int i = (get_global_id(2) * channels + c) * spatial + s;
     output[i] = gamma[c] * (input[i] - runningMean[c]) / sqrt(runningVariance[c] + epsilon) + beta[c];
 }
 
@@ -357,17 +357,18 @@ __kernel void batch_norm_backward_reduce(__global const float* gradOutput, __glo
     }
 }
 
-// dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S.
+// Grid (s, c, n): dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S.
 __kernel void batch_norm_backward_apply(__global const float* gradOutput, __global const float* input,
                                         __global const float* gamma, __global const float* mean,
                                         __global const float* invStd, __global const float* gradGamma,
                                         __global const float* gradBeta, __global float* gradInput,
-                                        int channels, int spatial, int entries, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                                        int channels, int spatial, int entries) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= spatial || c >= channels) {
         return;
     }
-    const int c = (i / spatial) % channels;
+    const int i = (get_global_id(2) * channels + c) * spatial + s;
     const float m = (float)entries;
     const float xHat = (input[i] - mean[c]) * invStd[c];
     gradInput[i] = gamma[c] * invStd[c] / m * (m * gradOutput[i] - gradBeta[c] - xHat * gradGamma[c]);
@@ -416,7 +417,8 @@ __kernel void adam_step(__global float* parameter, __global const float* gradien
 
 """#),
         ("pooling.cl", #"""
-// Max and average pooling over independent planes; backward passes gather, so no atomics are needed.
+// Max and average pooling over independent planes, on grids (position in the plane, channel c, image n).
+// Backward passes gather (no atomics), except max pooling's scatter where windows cannot overlap.
 
 // First row of windows covering input row `y`: the smallest o with o·stride − padding + size > y.
 int first_window(int y, int size, int stride, int padding) {
@@ -424,17 +426,18 @@ int first_window(int y, int size, int stride, int padding) {
     return reach <= 0 ? 0 : (reach + stride - 1) / stride;
 }
 
-// One work-item per output: the window's maximum and its position y·W + x; padding never wins.
+// Grid (output position s, c, n): the window's maximum and its position y·W + x; padding never wins.
 __kernel void max_pool(__global const float* input, __global float* output, __global float* indices,
-                       int height, int width, int size, int stride, int padding,
-                       int outputHeight, int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                       int channels, int height, int width, int size, int stride, int padding,
+                       int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= outputHeight * outputWidth || c >= channels) {
         return;
     }
-    const int ox = i % outputWidth;
-    const int oy = (i / outputWidth) % outputHeight;
-    const int plane = i / (outputWidth * outputHeight);
+    const int plane = get_global_id(2) * channels + c;
+    const int oy = s / outputWidth;
+    const int ox = s - oy * outputWidth;
     __global const float* pixels = input + plane * height * width;
     float best = -INFINITY;
     int bestIndex = -1;
@@ -447,22 +450,24 @@ __kernel void max_pool(__global const float* input, __global float* output, __gl
             }
         }
     }
+    const int i = plane * outputHeight * outputWidth + s;
     output[i] = best;
     indices[i] = (float)bestIndex;
 }
 
-// gradInput[p] = Σ over windows covering p whose recorded maximum is p of gradOutput[window].
+// Grid (input position s, c, n): gradInput[p] = Σ over windows covering p whose recorded maximum is p of
+// gradOutput[window]; for overlapping windows (stride < size).
 __kernel void max_pool_backward(__global const float* gradOutput, __global const float* indices,
-                                __global float* gradInput, int height, int width, int size, int stride,
-                                int padding, int outputHeight, int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                                __global float* gradInput, int channels, int height, int width, int size,
+                                int stride, int padding, int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= height * width || c >= channels) {
         return;
     }
-    const int x = i % width;
-    const int y = (i / width) % height;
-    const int plane = i / (width * height);
-    const int position = y * width + x;
+    const int plane = get_global_id(2) * channels + c;
+    const int y = s / width;
+    const int x = s - y * width;
     const int windows = plane * outputHeight * outputWidth;
     float sum = 0.0f;
     const int lastY = min((y + padding) / stride, outputHeight - 1);
@@ -470,24 +475,43 @@ __kernel void max_pool_backward(__global const float* gradOutput, __global const
     for (int oy = first_window(y, size, stride, padding); oy <= lastY; oy++) {
         for (int ox = first_window(x, size, stride, padding); ox <= lastX; ox++) {
             const int window = windows + oy * outputWidth + ox;
-            if ((int)indices[window] == position) {
+            if ((int)indices[window] == s) {
                 sum += gradOutput[window];
             }
         }
     }
-    gradInput[i] = sum;
+    gradInput[plane * height * width + s] = sum;
 }
 
-// One work-item per output: the window's sum divided by size² (padding counts as zeros).
-__kernel void avg_pool(__global const float* input, __global float* output, int height, int width, int size,
-                       int stride, int padding, int outputHeight, int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+// Grid (output position s, c, n), windows that cannot overlap (stride ≥ size): each window writes its gradient
+// to its maximum, the only window reaching that pixel; `gradInput` must be zeroed first.
+__kernel void max_pool_backward_scatter(__global const float* gradOutput, __global const float* indices,
+                                        __global float* gradInput, int channels, int height, int width,
+                                        int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= outputHeight * outputWidth || c >= channels) {
         return;
     }
-    const int ox = i % outputWidth;
-    const int oy = (i / outputWidth) % outputHeight;
-    const int plane = i / (outputWidth * outputHeight);
+    const int plane = get_global_id(2) * channels + c;
+    const int window = plane * outputHeight * outputWidth + s;
+    const int position = (int)indices[window];
+    if (position >= 0) {
+        gradInput[plane * height * width + position] = gradOutput[window];
+    }
+}
+
+// Grid (output position s, c, n): the window's sum divided by size² (padding counts as zeros).
+__kernel void avg_pool(__global const float* input, __global float* output, int channels, int height, int width,
+                       int size, int stride, int padding, int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= outputHeight * outputWidth || c >= channels) {
+        return;
+    }
+    const int plane = get_global_id(2) * channels + c;
+    const int oy = s / outputWidth;
+    const int ox = s - oy * outputWidth;
     __global const float* pixels = input + plane * height * width;
     float sum = 0.0f;
     for (int y = max(oy * stride - padding, 0); y < min(oy * stride - padding + size, height); y++) {
@@ -495,20 +519,21 @@ __kernel void avg_pool(__global const float* input, __global float* output, int 
             sum += pixels[y * width + x];
         }
     }
-    output[i] = sum / (float)(size * size);
+    output[plane * outputHeight * outputWidth + s] = sum / (float)(size * size);
 }
 
-// gradInput[p] = Σ over windows covering p of gradOutput[window] / size².
-__kernel void avg_pool_backward(__global const float* gradOutput, __global float* gradInput, int height,
-                                int width, int size, int stride, int padding, int outputHeight,
-                                int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+// Grid (input position s, c, n): gradInput[p] = Σ over windows covering p of gradOutput[window] / size².
+__kernel void avg_pool_backward(__global const float* gradOutput, __global float* gradInput, int channels,
+                                int height, int width, int size, int stride, int padding, int outputHeight,
+                                int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= height * width || c >= channels) {
         return;
     }
-    const int x = i % width;
-    const int y = (i / width) % height;
-    const int plane = i / (width * height);
+    const int plane = get_global_id(2) * channels + c;
+    const int y = s / width;
+    const int x = s - y * width;
     __global const float* windows = gradOutput + plane * outputHeight * outputWidth;
     float sum = 0.0f;
     const int lastY = min((y + padding) / stride, outputHeight - 1);
@@ -518,7 +543,7 @@ __kernel void avg_pool_backward(__global const float* gradOutput, __global float
             sum += windows[oy * outputWidth + ox];
         }
     }
-    gradInput[i] = sum / (float)(size * size);
+    gradInput[plane * height * width + s] = sum / (float)(size * size);
 }
 
 """#),

@@ -63,10 +63,11 @@ __kernel void dropout_mask(__global float* mask, int count, ulong seed, float ra
     mask[i] = uniform >= rate ? scale : 0.0f;
 }
 
-// `tensor[n,c,s] += bias[c]`.
-__kernel void add_bias(__global const float* bias, __global float* tensor, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i < count) {
-        tensor[i] += bias[(i / spatial) % channels];
+// Grid (s, c, n): `tensor[n,c,s] += bias[c]`.
+__kernel void add_bias(__global const float* bias, __global float* tensor, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s < spatial && c < channels) {
+        tensor[(get_global_id(2) * channels + c) * spatial + s] += bias[c];
     }
 }

@@ -35,28 +35,30 @@ __kernel void batch_norm_statistics(__global const float* input, int batch, int 
     }
 }
 
-// `y = gamma·(x − mean)·invStd + beta` with per-channel mean and invStd.
+// Grid (s, c, n): `y = gamma·(x − mean)·invStd + beta` with per-channel mean and invStd.
 __kernel void batch_norm_apply(__global const float* input, __global float* output, __global const float* gamma,
                                __global const float* beta, __global const float* mean,
-                               __global const float* invStd, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                               __global const float* invStd, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= spatial || c >= channels) {
         return;
     }
-    const int c = (i / spatial) % channels;
+    const int i = (get_global_id(2) * channels + c) * spatial + s;
     output[i] = gamma[c] * (input[i] - mean[c]) * invStd[c] + beta[c];
 }
 
-// `y = gamma·(x − runningMean)/sqrt(runningVariance + ε) + beta`.
+// Grid (s, c, n): `y = gamma·(x − runningMean)/sqrt(runningVariance + ε) + beta`.
 __kernel void batch_norm_inference(__global const float* input, __global float* output,
                                    __global const float* gamma, __global const float* beta,
                                    __global const float* runningMean, __global const float* runningVariance,
-                                   float epsilon, int channels, int spatial, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                                   float epsilon, int channels, int spatial) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= spatial || c >= channels) {
         return;
     }
-    const int c = (i / spatial) % channels;
+    const int i = (get_global_id(2) * channels + c) * spatial + s;
     output[i] = gamma[c] * (input[i] - runningMean[c]) / sqrt(runningVariance[c] + epsilon) + beta[c];
 }
 
@@ -79,17 +81,18 @@ __kernel void batch_norm_backward_reduce(__global const float* gradOutput, __glo
     }
 }
 
-// dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S.
+// Grid (s, c, n): dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S.
 __kernel void batch_norm_backward_apply(__global const float* gradOutput, __global const float* input,
                                         __global const float* gamma, __global const float* mean,
                                         __global const float* invStd, __global const float* gradGamma,
                                         __global const float* gradBeta, __global float* gradInput,
-                                        int channels, int spatial, int entries, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                                        int channels, int spatial, int entries) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= spatial || c >= channels) {
         return;
     }
-    const int c = (i / spatial) % channels;
+    const int i = (get_global_id(2) * channels + c) * spatial + s;
     const float m = (float)entries;
     const float xHat = (input[i] - mean[c]) * invStd[c];
     gradInput[i] = gamma[c] * invStd[c] / m * (m * gradOutput[i] - gradBeta[c] - xHat * gradGamma[c]);

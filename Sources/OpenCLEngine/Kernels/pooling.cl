@@ -1,4 +1,5 @@
-// Max and average pooling over independent planes; backward passes gather, so no atomics are needed.
+// Max and average pooling over independent planes, on grids (position in the plane, channel c, image n).
+// Backward passes gather (no atomics), except max pooling's scatter where windows cannot overlap.
 
 // First row of windows covering input row `y`: the smallest o with o·stride − padding + size > y.
 int first_window(int y, int size, int stride, int padding) {
@@ -6,17 +7,18 @@ int first_window(int y, int size, int stride, int padding) {
     return reach <= 0 ? 0 : (reach + stride - 1) / stride;
 }
 
-// One work-item per output: the window's maximum and its position y·W + x; padding never wins.
+// Grid (output position s, c, n): the window's maximum and its position y·W + x; padding never wins.
 __kernel void max_pool(__global const float* input, __global float* output, __global float* indices,
-                       int height, int width, int size, int stride, int padding,
-                       int outputHeight, int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                       int channels, int height, int width, int size, int stride, int padding,
+                       int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= outputHeight * outputWidth || c >= channels) {
         return;
     }
-    const int ox = i % outputWidth;
-    const int oy = (i / outputWidth) % outputHeight;
-    const int plane = i / (outputWidth * outputHeight);
+    const int plane = get_global_id(2) * channels + c;
+    const int oy = s / outputWidth;
+    const int ox = s - oy * outputWidth;
     __global const float* pixels = input + plane * height * width;
     float best = -INFINITY;
     int bestIndex = -1;
@@ -29,22 +31,24 @@ __kernel void max_pool(__global const float* input, __global float* output, __gl
             }
         }
     }
+    const int i = plane * outputHeight * outputWidth + s;
     output[i] = best;
     indices[i] = (float)bestIndex;
 }
 
-// gradInput[p] = Σ over windows covering p whose recorded maximum is p of gradOutput[window].
+// Grid (input position s, c, n): gradInput[p] = Σ over windows covering p whose recorded maximum is p of
+// gradOutput[window]; for overlapping windows (stride < size).
 __kernel void max_pool_backward(__global const float* gradOutput, __global const float* indices,
-                                __global float* gradInput, int height, int width, int size, int stride,
-                                int padding, int outputHeight, int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+                                __global float* gradInput, int channels, int height, int width, int size,
+                                int stride, int padding, int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= height * width || c >= channels) {
         return;
     }
-    const int x = i % width;
-    const int y = (i / width) % height;
-    const int plane = i / (width * height);
-    const int position = y * width + x;
+    const int plane = get_global_id(2) * channels + c;
+    const int y = s / width;
+    const int x = s - y * width;
     const int windows = plane * outputHeight * outputWidth;
     float sum = 0.0f;
     const int lastY = min((y + padding) / stride, outputHeight - 1);
@@ -52,24 +56,43 @@ __kernel void max_pool_backward(__global const float* gradOutput, __global const
     for (int oy = first_window(y, size, stride, padding); oy <= lastY; oy++) {
         for (int ox = first_window(x, size, stride, padding); ox <= lastX; ox++) {
             const int window = windows + oy * outputWidth + ox;
-            if ((int)indices[window] == position) {
+            if ((int)indices[window] == s) {
                 sum += gradOutput[window];
             }
         }
     }
-    gradInput[i] = sum;
+    gradInput[plane * height * width + s] = sum;
 }
 
-// One work-item per output: the window's sum divided by size² (padding counts as zeros).
-__kernel void avg_pool(__global const float* input, __global float* output, int height, int width, int size,
-                       int stride, int padding, int outputHeight, int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+// Grid (output position s, c, n), windows that cannot overlap (stride ≥ size): each window writes its gradient
+// to its maximum, the only window reaching that pixel; `gradInput` must be zeroed first.
+__kernel void max_pool_backward_scatter(__global const float* gradOutput, __global const float* indices,
+                                        __global float* gradInput, int channels, int height, int width,
+                                        int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= outputHeight * outputWidth || c >= channels) {
         return;
     }
-    const int ox = i % outputWidth;
-    const int oy = (i / outputWidth) % outputHeight;
-    const int plane = i / (outputWidth * outputHeight);
+    const int plane = get_global_id(2) * channels + c;
+    const int window = plane * outputHeight * outputWidth + s;
+    const int position = (int)indices[window];
+    if (position >= 0) {
+        gradInput[plane * height * width + position] = gradOutput[window];
+    }
+}
+
+// Grid (output position s, c, n): the window's sum divided by size² (padding counts as zeros).
+__kernel void avg_pool(__global const float* input, __global float* output, int channels, int height, int width,
+                       int size, int stride, int padding, int outputHeight, int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= outputHeight * outputWidth || c >= channels) {
+        return;
+    }
+    const int plane = get_global_id(2) * channels + c;
+    const int oy = s / outputWidth;
+    const int ox = s - oy * outputWidth;
     __global const float* pixels = input + plane * height * width;
     float sum = 0.0f;
     for (int y = max(oy * stride - padding, 0); y < min(oy * stride - padding + size, height); y++) {
@@ -77,20 +100,21 @@ __kernel void avg_pool(__global const float* input, __global float* output, int 
             sum += pixels[y * width + x];
         }
     }
-    output[i] = sum / (float)(size * size);
+    output[plane * outputHeight * outputWidth + s] = sum / (float)(size * size);
 }
 
-// gradInput[p] = Σ over windows covering p of gradOutput[window] / size².
-__kernel void avg_pool_backward(__global const float* gradOutput, __global float* gradInput, int height,
-                                int width, int size, int stride, int padding, int outputHeight,
-                                int outputWidth, int count) {
-    const int i = get_global_id(0);
-    if (i >= count) {
+// Grid (input position s, c, n): gradInput[p] = Σ over windows covering p of gradOutput[window] / size².
+__kernel void avg_pool_backward(__global const float* gradOutput, __global float* gradInput, int channels,
+                                int height, int width, int size, int stride, int padding, int outputHeight,
+                                int outputWidth) {
+    const int s = get_global_id(0);
+    const int c = get_global_id(1);
+    if (s >= height * width || c >= channels) {
         return;
     }
-    const int x = i % width;
-    const int y = (i / width) % height;
-    const int plane = i / (width * height);
+    const int plane = get_global_id(2) * channels + c;
+    const int y = s / width;
+    const int x = s - y * width;
     __global const float* windows = gradOutput + plane * outputHeight * outputWidth;
     float sum = 0.0f;
     const int lastY = min((y + padding) / stride, outputHeight - 1);
@@ -100,5 +124,5 @@ __kernel void avg_pool_backward(__global const float* gradOutput, __global float
             sum += windows[oy * outputWidth + ox];
         }
     }
-    gradInput[i] = sum / (float)(size * size);
+    gradInput[plane * height * width + s] = sum / (float)(size * size);
 }
