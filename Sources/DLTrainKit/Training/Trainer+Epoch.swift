@@ -3,8 +3,18 @@ import Foundation
 import ImageIO
 
 extension Trainer {
-    /// Trains one epoch (from a resumed position when there is one) and validates; returns its metrics.
+    /// Trains one epoch (from a resumed position when there is one) and validates; returns its metrics. An
+    /// undecodable image under `on_bad_image: "fail"` ends it with `TrainingError.badImage`.
     func trainEpoch(_ epoch: Int, observer: TrainingObserver?,
+                    secondsRemaining: (Int) -> Double) throws -> EpochMetrics {
+        do {
+            return try trainAndValidate(epoch, observer: observer, secondsRemaining: secondsRemaining)
+        } catch let error as ImageError {
+            throw TrainingError.badImage(error)
+        }
+    }
+
+    private func trainAndValidate(_ epoch: Int, observer: TrainingObserver?,
                     secondsRemaining: (Int) -> Double) throws -> EpochMetrics {
         let start = Date()
         var progress = resumedProgress ?? EpochProgress()
@@ -14,7 +24,7 @@ extension Trainer {
         let batches = data.trainingLoader.batches(epoch: epoch, training: true, from: progress.batches)
         var seenHere = 0
         var learningRate = schedule.rate(atStep: step)
-        while let batch = try nextBatch(of: batches) {
+        while let batch = try batches.next() {
             learningRate = schedule.rate(atStep: step)
             if let loss = try trainStep(on: batch, epoch: epoch, learningRate: learningRate, observer: observer) {
                 progress.lossSum += Double(loss.loss) * Double(batch.count)
@@ -55,15 +65,6 @@ extension Trainer {
             reportSkippedImages(observer)
         }
         return metrics
-    }
-
-    /// The epoch's next batch; an undecodable image under `on_bad_image: "fail"` becomes a `badImage` error.
-    private func nextBatch(of batches: BatchLoader.Epoch) throws -> BatchLoader.Batch? {
-        do {
-            return try batches.next()
-        } catch let error as ImageError {
-            throw TrainingError.badImage(error)
-        }
     }
 
     /// One optimizer step on `batch`; nil when the batch was skipped for a NaN or infinite loss or gradient.
