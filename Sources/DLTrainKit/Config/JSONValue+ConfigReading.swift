@@ -68,7 +68,7 @@ extension JSONValue {
             throw ConfigError(path: path, "expected \(noun) (one of \(list)), got \(userDescription)")
         }
         guard let value = T(rawValue: name) else {
-            throw ConfigError(path: path, "unknown \(noun) \"\(name)\"" + EditDistance.hint(for: name, among: names))
+            throw ConfigError(path: path, "unknown \(noun) \(userDescription)" + EditDistance.hint(for: name, among: names))
         }
         return value
     }

@@ -15,7 +15,7 @@ struct ObjectReader {
             guard members[member.key] == nil else { throw ConfigError(path: path, "duplicate key \"\(member.key)\"") }
             guard allowedKeys.contains(member.key) else {
                 let hint = EditDistance.hint(for: member.key, among: allowedKeys)
-                throw ConfigError(path: path, "unknown key \"\(member.key)\"" + hint)
+                throw ConfigError(path: path, "unknown key \(JSONValue.string(member.key).userDescription)" + hint)
             }
             members[member.key] = member.value
         }

@@ -98,7 +98,7 @@ struct JSONParser {
             guard peek == UInt8(ascii: "\"") else { throw error("expected a key in double quotes, got \(peekDescription)") }
             let key = try parseString()
             skipWhitespace()
-            guard peek == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\", got \(peekDescription)") }
+            guard peek == UInt8(ascii: ":") else { throw error("expected ':' after the key \(JSONValue.string(key).userDescription), got \(peekDescription)") }
             position += 1
             skipWhitespace()
             members.append(JSONMember(key, try parseValue()))
