@@ -13,6 +13,7 @@ struct DLTrain: ParsableCommand {
               dltrain compare-devices configs/fashion-mnist.json
             """,
         version: DLTrainVersion.current,
-        subcommands: [Train.self, Eval.self, Predict.self, Summary.self, Devices.self, CompareDevices.self]
+        subcommands: [Train.self, Eval.self, Predict.self, Summary.self, Devices.self, CompareDevices.self,
+                      BenchGEMM.self]
     )
 }
