@@ -5,33 +5,13 @@ extension CPUEngine {
         let (source, destination) = (try cpu(input).data, try cpu(columns).data)
         try requireCount(g.batch * g.channels * g.height * g.width, input, op: "im2col")
         try requireCount(g.columnRows * g.columnCount, columns, op: "im2col")
-        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
-        let kernelArea = g.kernelHeight * g.kernelWidth
+        let (spatial, sampleSize) = (g.outputHeight * g.outputWidth, g.channels * g.height * g.width)
         // One thread per block of rows (c, ky, kx): each row is `batch·outputHeight·outputWidth` contiguous floats.
         loop.forEach(g.columnRows, itemCost: g.columnCount) { rows in
             for row in rows {
-                let (channel, ky, kx) = (row / kernelArea, row % kernelArea / g.kernelWidth, row % g.kernelWidth)
-                let (xFirst, xEnd) = Self.validOutputs(kernel: kx, stride: g.strideWidth, padding: g.paddingWidth,
-                                                       extent: g.width, outputs: outputWidth)
-                let xShift = kx - g.paddingWidth
                 for n in 0..<g.batch {
-                    let plane = source.base + (n * g.channels + channel) * g.height * g.width
-                    for oy in 0..<outputHeight {
-                        let out = destination.base + row * g.columnCount + (n * outputHeight + oy) * outputWidth
-                        let y = oy * g.strideHeight - g.paddingHeight + ky
-                        guard y >= 0, y < g.height, xFirst < xEnd else {
-                            out.update(repeating: 0, count: outputWidth)
-                            continue
-                        }
-                        out.update(repeating: 0, count: xFirst)
-                        let line = plane + y * g.width + xShift
-                        if g.strideWidth == 1 {
-                            (out + xFirst).update(from: line + xFirst, count: xEnd - xFirst)
-                        } else {
-                            for ox in xFirst..<xEnd { out[ox] = line[ox * g.strideWidth] }
-                        }
-                        (out + xEnd).update(repeating: 0, count: outputWidth - xEnd)
-                    }
+                    Self.unfoldRow(row, of: source.base + n * sampleSize, g,
+                                   into: destination.base + row * g.columnCount + n * spatial)
                 }
             }
         }
@@ -41,62 +21,20 @@ extension CPUEngine {
         let (source, destination) = (try cpu(columns).data, try cpu(gradInput).data)
         try requireCount(g.batch * g.channels * g.height * g.width, gradInput, op: "col2im")
         try requireCount(g.columnRows * g.columnCount, columns, op: "col2im")
-        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
-        let planeSize = g.height * g.width
+        let (spatial, planeSize) = (g.outputHeight * g.outputWidth, g.height * g.width)
         // gradInput[n, c, y, x] = Σ_{ky, kx, oy, ox hitting (y, x)} columns[(c, ky, kx), (n, oy, ox)].
         // Work items are (channel, block of samples): each owns its planes, so no two threads write the same
-        // element, and reads each column row sequentially. Few channels split the batch to keep threads busy.
+        // element. Few channels split the batch to keep threads busy.
         let blocks = g.channels >= threads ? 1 : min(g.batch, threads)
-        let rowWork = g.batch * outputHeight * outputWidth
-        loop.forEach(g.channels * blocks, itemCost: g.kernelHeight * g.kernelWidth * rowWork / blocks) { items in
+        loop.forEach(g.channels * blocks, itemCost: g.kernelHeight * g.kernelWidth * g.columnCount / blocks) { items in
             for item in items {
                 let (channel, block) = (item / blocks, item % blocks)
-                let samples = g.batch * block / blocks..<g.batch * (block + 1) / blocks
-                for n in samples {
-                    (destination.base + (n * g.channels + channel) * planeSize).update(repeating: 0, count: planeSize)
-                }
-                for ky in 0..<g.kernelHeight {
-                    for kx in 0..<g.kernelWidth {
-                        let row = source.base + ((channel * g.kernelHeight + ky) * g.kernelWidth + kx) * g.columnCount
-                        let (xFirst, xEnd) = Self.validOutputs(
-                            kernel: kx, stride: g.strideWidth, padding: g.paddingWidth, extent: g.width,
-                            outputs: outputWidth)
-                        guard xFirst < xEnd else { continue }
-                        for n in samples {
-                            let plane = destination.base + (n * g.channels + channel) * planeSize
-                            for oy in 0..<outputHeight {
-                                let y = oy * g.strideHeight - g.paddingHeight + ky
-                                guard y >= 0, y < g.height else { continue }
-                                let column = row + (n * outputHeight + oy) * outputWidth
-                                let line = plane + y * g.width + kx - g.paddingWidth
-                                if g.strideWidth == 1 {
-                                    Self.accumulate(column + xFirst, into: line + xFirst, count: xEnd - xFirst)
-                                } else {
-                                    for ox in xFirst..<xEnd { line[ox * g.strideWidth] += column[ox] }
-                                }
-                            }
-                        }
-                    }
+                for n in g.batch * block / blocks..<g.batch * (block + 1) / blocks {
+                    let plane = destination.base + (n * g.channels + channel) * planeSize
+                    plane.update(repeating: 0, count: planeSize)
+                    Self.foldChannel(channel, columns: source.base + n * spatial, ld: g.columnCount, g, into: plane)
                 }
             }
-        }
-    }
-
-    /// `destination[i] += source[i]` for `i` in `0..<count`, four at a time.
-    static func accumulate(_ source: UnsafeMutablePointer<Float>, into destination: UnsafeMutablePointer<Float>,
-                           count: Int) {
-        var i = 0
-        while i + 4 <= count {
-            let (a, b, c, d) = (source[i], source[i + 1], source[i + 2], source[i + 3])
-            destination[i] += a
-            destination[i + 1] += b
-            destination[i + 2] += c
-            destination[i + 3] += d
-            i += 4
-        }
-        while i < count {
-            destination[i] += source[i]
-            i += 1
         }
     }
 

@@ -23,9 +23,12 @@ extension CPUEngine {
                         var best = -Float.infinity
                         var bestIndex = yFirst * g.width + xFirst
                         for yy in yFirst..<yEnd {
-                            for xx in xFirst..<xEnd where source[yy * g.width + xx] > best {
-                                best = source[yy * g.width + xx]
-                                bestIndex = yy * g.width + xx
+                            for xx in xFirst..<xEnd {
+                                // Selects, not branches: random data mispredicts every other comparison.
+                                let (at, value) = (yy &* g.width &+ xx, source[yy &* g.width &+ xx])
+                                let wins = value > best
+                                best = wins ? value : best
+                                bestIndex = wins ? at : bestIndex
                             }
                         }
                         y[out] = source[bestIndex]
@@ -42,15 +45,9 @@ extension CPUEngine {
                                    outputWidth: Int, into output: UnsafeMutablePointer<Float>,
                                    indices: UnsafeMutablePointer<Float>) {
         for oy in 0..<outputHeight {
-            for ox in 0..<outputWidth {
-                let topLeft = 2 * oy * width + 2 * ox
-                var at = topLeft
-                if source[topLeft + 1] > source[at] { at = topLeft + 1 }
-                if source[topLeft + width] > source[at] { at = topLeft + width }
-                if source[topLeft + width + 1] > source[at] { at = topLeft + width + 1 }
-                output[oy * outputWidth + ox] = source[at]
-                indices[oy * outputWidth + ox] = Float(at)
-            }
+            VectorKernels.maxPool2x2Row(source + 2 * oy * width, topOffset: 2 * oy * width, width: width,
+                                        outputWidth: outputWidth, into: output + oy * outputWidth,
+                                        indices: indices + oy * outputWidth)
         }
     }
 

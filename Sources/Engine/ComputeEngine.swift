@@ -58,6 +58,33 @@ public protocol ComputeEngine: AnyObject {
     func biasGradient(_ gradOutput: Tensor, batch: Int, channels: Int, spatial: Int,
                       into gradBias: Tensor) throws
 
+    /// `tensor[n,c,s] = f(tensor[n,c,s] + bias[c])` in one pass for a `[N,C,S]` tensor; no bias adds nothing and
+    /// no activation is the identity. Default: `addBias` then `activate`.
+    func addBiasActivate(_ bias: Tensor?, activation: Activation?, to tensor: Tensor, batch: Int, channels: Int,
+                         spatial: Int) throws
+
+    /// The scratch tensors `convolutionForward`/`convolutionBackward` need for `geometry` and `filters`, allocated
+    /// by the caller once per batch size and passed to both. Default: the column matrix `[C·k·k, N·OH·OW]` and the
+    /// GEMM output `[F, N·OH·OW]`.
+    func convolutionWorkspace(geometry: ConvolutionGeometry, filters: Int) -> [Shape]
+
+    /// A whole convolution layer forward: `output[N,F,OH,OW] = f(W ⋆ input + bias)` with `weight[F, C·k·k]`,
+    /// optional `bias[F]` and activation. `workspace` holds tensors of the shapes `convolutionWorkspace` gave; the
+    /// backward pass may rely on what this call leaves there. Default: `im2col`, one `gemm`,
+    /// `channelMajorToBatchMajor`, `addBiasActivate`.
+    func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation?,
+                            geometry: ConvolutionGeometry, filters: Int, workspace: [Tensor],
+                            into output: Tensor) throws
+
+    /// A whole convolution layer backward after `convolutionForward` on the same `input`, `output` and
+    /// `workspace`: `dZ = gradOutput·f′(output)` (may overwrite `gradOutput`), then overwrites
+    /// `gradWeight[F, C·k·k] = dZ ⋆ input`, `gradBias[F] = Σ_{n,s} dZ` (when given) and
+    /// `gradInput[N,C,H,W]` (when given) with the input gradient. Default: `activationBackward`, `biasGradient`,
+    /// `batchMajorToChannelMajor`, two `gemm`s, `col2im`.
+    func convolutionBackward(_ gradOutput: Tensor, input: Tensor, output: Tensor, weight: Tensor,
+                             activation: Activation?, geometry: ConvolutionGeometry, filters: Int,
+                             workspace: [Tensor], gradWeight: Tensor, gradBias: Tensor?, gradInput: Tensor?) throws
+
     /// `output = f(input)` elementwise; `output` may be `input`.
     func activate(_ activation: Activation, _ input: Tensor, into output: Tensor) throws
 

@@ -2,8 +2,9 @@ import Engine
 
 /// A 2-D convolution (`[F, C, k, k]` weights, PyTorch's layout) with optional bias and fused activation.
 ///
-/// Forward: one batched `im2col` and one GEMM `Y[F, N·OH·OW] = W[F, C·k·k] · cols`, permuted to NCHW, plus bias and
-/// activation. Backward reuses the column buffer for the column gradient once the weight gradient is done.
+/// Forward and backward are the engine's fused `convolutionForward`/`convolutionBackward` (by default one batched
+/// `im2col` and one GEMM `Y[F, N·OH·OW] = W[F, C·k·k] · cols`, permuted to NCHW, plus bias and activation; the CPU
+/// engine runs per-sample GEMMs straight into NCHW on its threads).
 public final class Conv2D: Layer {
     public let name: String
     public let inputShape: Shape
@@ -21,6 +22,8 @@ public final class Conv2D: Layer {
     private let bias: Parameter?
     private var buffers = BatchBuffers()
     private var geometry: ConvolutionGeometry
+    private var lastInput: Tensor?
+    private var workspaceTensors: [Tensor]?
 
     /// Creates the layer for `[C, H, W]` inputs with seeded PyTorch-default initial weights.
     public init(name: String, inputShape: Shape, filters: Int, size: Int, stride: Int, padding: Int,
@@ -54,62 +57,39 @@ public final class Conv2D: Layer {
         guard !buffers.isPrepared(for: batch) else { return }
         buffers.reset(batch: batch)
         geometry.batch = batch
+        workspaceTensors = nil
     }
 
-    private var spatial: Int { outputShape[1] * outputShape[2] }
+    /// The engine's scratch tensors for this batch size (the column matrix and GEMM output by default).
+    private func workspace() throws -> [Tensor] {
+        if let workspaceTensors { return workspaceTensors }
+        let made = try engine.convolutionWorkspace(geometry: geometry, filters: filters).enumerated().map {
+            index, shape in try buffers.tensor("workspace\(index)", shape, on: engine, layer: name)
+        }
+        workspaceTensors = made
+        return made
+    }
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
-        let batch = buffers.batch
-        let columns = try buffers.tensor("columns", Shape(geometry.columnRows, geometry.columnCount),
-                                         on: engine, layer: name)
-        let channelMajor = try buffers.tensor("channelMajor", Shape(filters, geometry.columnCount),
-                                              on: engine, layer: name)
-        let output = try buffers.tensor("output", outputShape.batched(batch), on: engine, layer: name)
-        try engine.im2col(input, geometry: geometry, into: columns)
-        try engine.gemm(transposeA: false, transposeB: false, m: filters, n: geometry.columnCount,
-                        k: geometry.columnRows, alpha: 1, a: weight.value, aOffset: 0, lda: geometry.columnRows,
-                        b: columns, bOffset: 0, ldb: geometry.columnCount,
-                        beta: 0, c: channelMajor, cOffset: 0, ldc: geometry.columnCount)
-        try engine.channelMajorToBatchMajor(channelMajor, into: output, batch: batch, channels: filters,
-                                            spatial: spatial)
-        if let bias {
-            try engine.addBias(bias.value, to: output, batch: batch, channels: filters, spatial: spatial)
-        }
-        if let activation { try engine.activate(activation, output, into: output) }
+        let output = try buffers.tensor("output", outputShape.batched(buffers.batch), on: engine, layer: name)
+        lastInput = input
+        try engine.convolutionForward(input, weight: weight.value, bias: bias?.value, activation: activation,
+                                      geometry: geometry, filters: filters, workspace: try workspace(),
+                                      into: output)
         return output
     }
 
     public func backward(_ gradOutput: Tensor) throws -> Tensor {
+        guard let input = lastInput else { preconditionFailure("\(name): backward before forward") }
         let batch = buffers.batch
         let output = try buffers.tensor("output", outputShape.batched(batch), on: engine, layer: name)
-        let columns = try buffers.tensor("columns", Shape(geometry.columnRows, geometry.columnCount),
-                                         on: engine, layer: name)
-        let channelMajor = try buffers.tensor("channelMajor", Shape(filters, geometry.columnCount),
-                                              on: engine, layer: name)
-        // dZ = dY · f′(Y), in place on the incoming gradient.
-        if let activation {
-            try engine.activationBackward(activation, output: output, gradOutput: gradOutput, into: gradOutput)
-        }
-        if let bias {
-            // db[f] = Σ_{n,s} dZ[n,f,s]
-            try engine.biasGradient(gradOutput, batch: batch, channels: filters, spatial: spatial,
-                                    into: bias.gradient)
-        }
-        try engine.batchMajorToChannelMajor(gradOutput, into: channelMajor, batch: batch, channels: filters,
-                                            spatial: spatial)
-        // dW[F, Ckk] = dZ[F, N·S] · colsᵀ
-        try engine.gemm(transposeA: false, transposeB: true, m: filters, n: geometry.columnRows,
-                        k: geometry.columnCount, alpha: 1, a: channelMajor, aOffset: 0, lda: geometry.columnCount,
-                        b: columns, bOffset: 0, ldb: geometry.columnCount,
-                        beta: 0, c: weight.gradient, cOffset: 0, ldc: geometry.columnRows)
-        guard computesInputGradient else { return gradOutput }
-        // dcols[Ckk, N·S] = Wᵀ · dZ, then dX = col2im(dcols)
-        try engine.gemm(transposeA: true, transposeB: false, m: geometry.columnRows, n: geometry.columnCount,
-                        k: filters, alpha: 1, a: weight.value, aOffset: 0, lda: geometry.columnRows,
-                        b: channelMajor, bOffset: 0, ldb: geometry.columnCount,
-                        beta: 0, c: columns, cOffset: 0, ldc: geometry.columnCount)
-        let gradInput = try buffers.tensor("gradInput", inputShape.batched(batch), on: engine, layer: name)
-        try engine.col2im(columns, geometry: geometry, into: gradInput)
-        return gradInput
+        let gradInput = computesInputGradient
+            ? try buffers.tensor("gradInput", inputShape.batched(batch), on: engine, layer: name) : nil
+        // dZ = dY·f′(Y) (in place), db = Σ dZ, dW = dZ ⋆ X, dX = Wᵀ ⋆ dZ
+        try engine.convolutionBackward(gradOutput, input: input, output: output, weight: weight.value,
+                                       activation: activation, geometry: geometry, filters: filters,
+                                       workspace: try workspace(), gradWeight: weight.gradient,
+                                       gradBias: bias?.gradient, gradInput: gradInput)
+        return gradInput ?? gradOutput
     }
 }

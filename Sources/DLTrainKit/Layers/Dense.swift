@@ -51,8 +51,8 @@ public final class Dense: Layer {
         try engine.gemm(transposeA: false, transposeB: true, m: batch, n: units, k: inputs, alpha: 1,
                         a: input, aOffset: 0, lda: inputs, b: weight.value, bOffset: 0, ldb: inputs,
                         beta: 0, c: output, cOffset: 0, ldc: units)
-        if let bias { try engine.addBias(bias.value, to: output, batch: batch, channels: units, spatial: 1) }
-        if let activation { try engine.activate(activation, output, into: output) }
+        try engine.addBiasActivate(bias?.value, activation: activation, to: output, batch: batch, channels: units,
+                                   spatial: 1)
         return output
     }
 

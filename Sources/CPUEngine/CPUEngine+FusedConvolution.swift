@@ -1,0 +1,331 @@
+import COpenBLAS
+import Dispatch
+import Engine
+
+/// Whole convolution layers on the host: each worker thread takes a contiguous block of samples and, per sample,
+/// unfolds it into a column matrix small enough to stay in its L2 cache, runs single-threaded `cblas_sgemm`
+/// straight into the NCHW output and applies bias and activation while the output is still in cache. No batched
+/// column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the backward pass re-unfolds
+/// each sample instead of keeping the columns, and sums per-worker weight and bias gradients at the end.
+extension CPUEngine {
+    /// Float offsets of one worker's scratch: columns `[Ckk, S]`, column gradient `[Ckk, S]`, weight gradient
+    /// `[F, Ckk]`, bias gradient `[F]`, and the zero-padded sample and its gradient `[C, H + 2p, W + 2p]`, each
+    /// 64-byte aligned.
+    struct ConvolutionScratch {
+        let columns: Int
+        let columnGradient: Int
+        let weightGradient: Int
+        let biasGradient: Int
+        let padded: Int
+        let paddedGradient: Int
+        let paddedSize: Int
+        let perWorker: Int
+
+        init(_ g: ConvolutionGeometry, filters: Int) {
+            func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+            let columnSize = aligned(g.columnRows * g.outputHeight * g.outputWidth)
+            columns = 0
+            columnGradient = columnSize
+            weightGradient = 2 * columnSize
+            biasGradient = weightGradient + aligned(filters * g.columnRows)
+            padded = biasGradient + aligned(filters)
+            paddedSize = g.paddingHeight == 0 && g.paddingWidth == 0 ? 0
+                : g.channels * (g.height + 2 * g.paddingHeight) * (g.width + 2 * g.paddingWidth)
+            paddedGradient = padded + aligned(paddedSize)
+            perWorker = paddedGradient + aligned(paddedSize)
+        }
+    }
+
+    /// Whether the columns of a sample are the sample itself (1×1 kernel, stride 1, no padding).
+    static func isPointwise(_ g: ConvolutionGeometry) -> Bool {
+        g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
+            && g.paddingHeight == 0 && g.paddingWidth == 0
+    }
+
+    /// Worker threads for a batch: one per thread, never more than samples.
+    func convolutionWorkers(batch: Int) -> Int { max(1, min(threads, batch)) }
+
+    public func convolutionWorkspace(geometry g: ConvolutionGeometry, filters: Int) -> [Shape] {
+        [Shape(convolutionWorkers(batch: g.batch), ConvolutionScratch(g, filters: filters).perWorker)]
+    }
+
+    public func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation?,
+                                   geometry g: ConvolutionGeometry, filters: Int, workspace: [Tensor],
+                                   into output: Tensor) throws {
+        let (x, w, y) = (try cpu(input).data, try cpu(weight).data, try cpu(output).data)
+        let b = try bias.map { try cpu($0).data }
+        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
+        let (spatial, rows, sampleSize) = (g.outputHeight * g.outputWidth, g.columnRows, g.channels * g.height * g.width)
+        try requireCount(g.batch * sampleSize, input, op: "convolutionForward")
+        try requireCount(filters * rows, weight, op: "convolutionForward")
+        try requireCount(g.batch * filters * spatial, output, op: "convolutionForward")
+        if let bias { try requireCount(filters, bias, op: "convolutionForward") }
+        let pointwise = Self.isPointwise(g)
+        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+            let base = scratch.base + worker * layout.perWorker
+            let (columns, padded) = (base + layout.columns, base + layout.padded)
+            padded.update(repeating: 0, count: layout.paddedSize)
+            for n in samples {
+                let sample = x.base + n * sampleSize
+                if !pointwise { Self.unfold(sample, g, padded: padded, into: columns) }
+                let out = y.base + n * filters * spatial
+                // Y_n[F, S] = W[F, Ckk] · cols_n[Ckk, S]
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(spatial), Int32(rows),
+                            1, w.base, Int32(rows), pointwise ? sample : columns, Int32(spatial), 0, out,
+                            Int32(spatial))
+                Self.biasActivate(out, bias: b?.base, activation: activation, channels: filters, spatial: spatial)
+            }
+        }
+    }
+
+    public func convolutionBackward(_ gradOutput: Tensor, input: Tensor, output: Tensor, weight: Tensor,
+                                    activation: Activation?, geometry g: ConvolutionGeometry, filters: Int,
+                                    workspace: [Tensor], gradWeight: Tensor, gradBias: Tensor?,
+                                    gradInput: Tensor?) throws {
+        let (dy, x, y, w) = (try cpu(gradOutput).data, try cpu(input).data, try cpu(output).data,
+                             try cpu(weight).data)
+        let (dw, db, dx) = (try cpu(gradWeight).data, try gradBias.map { try cpu($0).data },
+                            try gradInput.map { try cpu($0).data })
+        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
+        let (spatial, rows, sampleSize) = (g.outputHeight * g.outputWidth, g.columnRows, g.channels * g.height * g.width)
+        try requireCount(g.batch * sampleSize, input, op: "convolutionBackward")
+        try requireCount(filters * rows, weight, gradWeight, op: "convolutionBackward")
+        try requireCount(g.batch * filters * spatial, output, gradOutput, op: "convolutionBackward")
+        if let gradBias { try requireCount(filters, gradBias, op: "convolutionBackward") }
+        if let gradInput { try requireCount(g.batch * sampleSize, gradInput, op: "convolutionBackward") }
+        let pointwise = Self.isPointwise(g)
+        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+            let base = scratch.base + worker * layout.perWorker
+            let (columns, columnGradient) = (base + layout.columns, base + layout.columnGradient)
+            let (weightGradient, biasGradient) = (base + layout.weightGradient, base + layout.biasGradient)
+            let (padded, paddedGradient) = (base + layout.padded, base + layout.paddedGradient)
+            padded.update(repeating: 0, count: layout.paddedSize)
+            if db != nil { biasGradient.update(repeating: 0, count: filters) }
+            for n in samples {
+                let sample = x.base + n * sampleSize
+                let dz = dy.base + n * filters * spatial
+                // dZ = dY · f′(Y), in place.
+                if let activation {
+                    Self.activationGradient(activation, output: y.base + n * filters * spatial, gradient: dz,
+                                            count: filters * spatial)
+                }
+                // db[f] += Σ_s dZ_n[f, s]
+                if db != nil {
+                    for f in 0..<filters { biasGradient[f] += VectorKernels.sum(dz + f * spatial, count: spatial) }
+                }
+                if !pointwise { Self.unfold(sample, g, padded: padded, into: columns) }
+                // dW[F, Ckk] (+)= dZ_n[F, S] · cols_nᵀ
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(rows), Int32(spatial),
+                            1, dz, Int32(spatial), pointwise ? sample : columns, Int32(spatial),
+                            n == samples.lowerBound ? 0 : 1, weightGradient, Int32(rows))
+                guard let dx else { continue }
+                // dcols_n[Ckk, S] = Wᵀ · dZ_n, folded into dX_n (straight into dX_n for a pointwise kernel).
+                let target = dx.base + n * sampleSize
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(spatial), Int32(filters),
+                            1, w.base, Int32(rows), dz, Int32(spatial), 0, pointwise ? target : columnGradient,
+                            Int32(spatial))
+                if !pointwise { Self.fold(columnGradient, g, padded: paddedGradient, into: target) }
+            }
+        }
+        // Sum the workers' partial gradients.
+        let stride = layout.perWorker
+        loop.forEach(filters * rows, itemCost: workers) { range in
+            for i in range {
+                var total = scratch[layout.weightGradient + i]
+                for worker in 1..<max(workers, 1) { total += scratch[worker * stride + layout.weightGradient + i] }
+                dw[i] = total
+            }
+        }
+        if let db {
+            for f in 0..<filters {
+                var total = scratch[layout.biasGradient + f]
+                for worker in 1..<max(workers, 1) { total += scratch[worker * stride + layout.biasGradient + f] }
+                db[f] = total
+            }
+        }
+    }
+
+    /// The scratch tensor `convolutionWorkspace` planned, its worker count and layout.
+    private func convolutionScratch(_ workspace: [Tensor], _ g: ConvolutionGeometry, filters: Int) throws
+        -> (SendablePointer<Float>, Int, ConvolutionScratch) {
+        let layout = ConvolutionScratch(g, filters: filters)
+        guard workspace.count == 1, workspace[0].shape.rank == 2, workspace[0].shape[1] == layout.perWorker,
+              workspace[0].shape[0] >= 1
+        else {
+            throw EngineError.invalidArgument(
+                "convolution: the workspace must be the one tensor convolutionWorkspace planned "
+                    + "([workers, \(layout.perWorker)])")
+        }
+        return (try cpu(workspace[0]).data, min(workspace[0].shape[0], convolutionWorkers(batch: g.batch)), layout)
+    }
+
+    /// Runs `body(worker, samples)` for `workers` contiguous blocks of `0..<batch` on as many threads, with
+    /// OpenBLAS single-threaded meanwhile (each worker's GEMMs run on its own thread); one worker runs on the
+    /// calling thread with OpenBLAS's threads.
+    func forEachSampleBlock(batch: Int, workers: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+        guard workers > 1 else {
+            body(0, 0..<batch)
+            return
+        }
+        openblas_set_num_threads(1)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            body(worker, batch * worker / workers..<batch * (worker + 1) / workers)
+        }
+        openblas_set_num_threads(Int32(threads))
+    }
+
+    /// im2col of one sample `[C, H, W]` into `columns[C·k·k, OH·OW]`. With padding, the sample is first copied into
+    /// the interior of `padded` (`[C, H + 2p, W + 2p]`, borders zero), so every column line is a plain copy.
+    static func unfold(_ sample: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                       padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        let (paddedHeight, paddedWidth) = (g.height &+ 2 &* g.paddingHeight, g.width &+ 2 &* g.paddingWidth)
+        let hasPadding = g.paddingHeight != 0 || g.paddingWidth != 0
+        if hasPadding {
+            for plane in 0..<g.channels {
+                for y in 0..<g.height {
+                    VectorKernels.copy(sample + (plane &* g.height &+ y) &* g.width,
+                                       to: padded + ((plane &* paddedHeight &+ y &+ g.paddingHeight) &* paddedWidth
+                                           &+ g.paddingWidth), count: g.width)
+                }
+            }
+        }
+        let source = hasPadding ? padded : sample
+        let (spatial, lineStride) = (outputHeight &* outputWidth, g.strideHeight &* paddedWidth)
+        var out = columns
+        for channel in 0..<g.channels {
+            for ky in 0..<g.kernelHeight {
+                for kx in 0..<g.kernelWidth {
+                    var line = source + ((channel &* paddedHeight &+ ky) &* paddedWidth &+ kx)
+                    if g.strideWidth == 1 {
+                        for oy in 0..<outputHeight {
+                            VectorKernels.copyOverlapping(line, to: out + oy &* outputWidth, count: outputWidth)
+                            line += lineStride
+                        }
+                    } else {
+                        for oy in 0..<outputHeight {
+                            let target = out + oy &* outputWidth
+                            for ox in 0..<outputWidth { target[ox] = line[ox &* g.strideWidth] }
+                            line += lineStride
+                        }
+                    }
+                    out += spatial
+                }
+            }
+        }
+    }
+
+    /// Row `(c, ky, kx)` of one sample's column matrix: `OH·OW` floats, zero where the kernel reads padding.
+    @inline(__always)
+    static func unfoldRow(_ row: Int, of sample: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                          into out: UnsafeMutablePointer<Float>) {
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        let kernelArea = g.kernelHeight * g.kernelWidth
+        let (channel, ky, kx) = (row / kernelArea, row % kernelArea / g.kernelWidth, row % g.kernelWidth)
+        let (xFirst, xEnd) = validOutputs(kernel: kx, stride: g.strideWidth, padding: g.paddingWidth,
+                                          extent: g.width, outputs: outputWidth)
+        let plane = sample + channel * g.height * g.width
+        let xShift = kx - g.paddingWidth
+        for oy in 0..<outputHeight {
+            let line = out + oy &* outputWidth
+            let y = oy &* g.strideHeight &- g.paddingHeight &+ ky
+            guard y >= 0, y < g.height, xFirst < xEnd else {
+                VectorKernels.zero(line, count: outputWidth)
+                continue
+            }
+            for ox in 0..<xFirst { line[ox] = 0 }
+            let source = plane + (y &* g.width &+ xShift)
+            if g.strideWidth == 1 {
+                VectorKernels.copy(source + xFirst, to: line + xFirst, count: xEnd &- xFirst)
+            } else {
+                for ox in xFirst..<xEnd { line[ox] = source[ox &* g.strideWidth] }
+            }
+            for ox in xEnd..<outputWidth { line[ox] = 0 }
+        }
+    }
+
+    /// col2im of one sample: overwrites `sample[C, H, W]` with the sums of `columns[C·k·k, OH·OW]`. With padding
+    /// the sums go to `padded` (`[C, H + 2p, W + 2p]`) first, whose interior is then copied out.
+    static func fold(_ columns: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                     padded: UnsafeMutablePointer<Float>, into sample: UnsafeMutablePointer<Float>) {
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        let (paddedHeight, paddedWidth) = (g.height &+ 2 &* g.paddingHeight, g.width &+ 2 &* g.paddingWidth)
+        let hasPadding = g.paddingHeight != 0 || g.paddingWidth != 0
+        let target = hasPadding ? padded : sample
+        target.update(repeating: 0, count: g.channels &* paddedHeight &* paddedWidth)
+        let (spatial, lineStride) = (outputHeight &* outputWidth, g.strideHeight &* paddedWidth)
+        var row = columns
+        for channel in 0..<g.channels {
+            for ky in 0..<g.kernelHeight {
+                for kx in 0..<g.kernelWidth {
+                    var line = target + ((channel &* paddedHeight &+ ky) &* paddedWidth &+ kx)
+                    if g.strideWidth == 1 {
+                        for oy in 0..<outputHeight {
+                            VectorKernels.accumulate(row + oy &* outputWidth, into: line, count: outputWidth)
+                            line += lineStride
+                        }
+                    } else {
+                        for oy in 0..<outputHeight {
+                            let source = row + oy &* outputWidth
+                            for ox in 0..<outputWidth { line[ox &* g.strideWidth] += source[ox] }
+                            line += lineStride
+                        }
+                    }
+                    row += spatial
+                }
+            }
+        }
+        guard hasPadding else { return }
+        for plane in 0..<g.channels {
+            for y in 0..<g.height {
+                VectorKernels.copy(padded + ((plane &* paddedHeight &+ y &+ g.paddingHeight) &* paddedWidth
+                                       &+ g.paddingWidth),
+                                   to: sample + (plane &* g.height &+ y) &* g.width, count: g.width)
+            }
+        }
+    }
+
+    /// Adds the column rows of `channel` (row stride `ld`, one sample's `OH·OW` columns each) into its `plane`.
+    @inline(__always)
+    static func foldChannel(_ channel: Int, columns: UnsafeMutablePointer<Float>, ld: Int, _ g: ConvolutionGeometry,
+                            into plane: UnsafeMutablePointer<Float>) {
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        for ky in 0..<g.kernelHeight {
+            for kx in 0..<g.kernelWidth {
+                let row = columns + ((channel * g.kernelHeight + ky) * g.kernelWidth + kx) * ld
+                let (xFirst, xEnd) = validOutputs(kernel: kx, stride: g.strideWidth, padding: g.paddingWidth,
+                                                  extent: g.width, outputs: outputWidth)
+                guard xFirst < xEnd else { continue }
+                for oy in 0..<outputHeight {
+                    let y = oy * g.strideHeight - g.paddingHeight + ky
+                    guard y >= 0, y < g.height else { continue }
+                    let column = row + oy * outputWidth
+                    let line = plane + y * g.width + kx - g.paddingWidth
+                    if g.strideWidth == 1 {
+                        VectorKernels.accumulate(column + xFirst, into: line + xFirst, count: xEnd &- xFirst)
+                    } else {
+                        for ox in xFirst..<xEnd { line[ox * g.strideWidth] += column[ox] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `planes[c, s] = f(planes[c, s] + bias[c])` over `[channels, spatial]` (no bias: `f` alone).
+    @inline(__always)
+    static func biasActivate(_ planes: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+                             activation: Activation?, channels: Int, spatial: Int) {
+        if let bias {
+            for c in 0..<channels {
+                let plane = planes + c * spatial
+                if activation == .relu {
+                    VectorKernels.biasReLU(plane, bias: bias[c], into: plane, count: spatial)
+                } else {
+                    VectorKernels.addScalar(plane, bias[c], into: plane, count: spatial)
+                }
+            }
+            if activation == .relu { return }
+        }
+        if let activation { activate(activation, planes, into: planes, count: channels * spatial) }
+    }
+}
