@@ -55,7 +55,8 @@ extension CPUEngine {
         let (x, w, y) = (try cpu(input).data, try cpu(weight).data, try cpu(output).data)
         let b = try bias.map { try cpu($0).data }
         let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
-        let (spatial, rows, sampleSize) = (g.outputHeight * g.outputWidth, g.columnRows, g.channels * g.height * g.width)
+        let (spatial, rows) = (g.outputHeight * g.outputWidth, g.columnRows)
+        let sampleSize = g.channels * g.height * g.width
         try requireCount(g.batch * sampleSize, input, op: "convolutionForward")
         try requireCount(filters * rows, weight, op: "convolutionForward")
         try requireCount(g.batch * filters * spatial, output, op: "convolutionForward")
@@ -87,7 +88,8 @@ extension CPUEngine {
         let (dw, db, dx) = (try cpu(gradWeight).data, try gradBias.map { try cpu($0).data },
                             try gradInput.map { try cpu($0).data })
         let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
-        let (spatial, rows, sampleSize) = (g.outputHeight * g.outputWidth, g.columnRows, g.channels * g.height * g.width)
+        let (spatial, rows) = (g.outputHeight * g.outputWidth, g.columnRows)
+        let sampleSize = g.channels * g.height * g.width
         try requireCount(g.batch * sampleSize, input, op: "convolutionBackward")
         try requireCount(filters * rows, weight, gradWeight, op: "convolutionBackward")
         try requireCount(g.batch * filters * spatial, output, gradOutput, op: "convolutionBackward")
@@ -161,17 +163,17 @@ extension CPUEngine {
 
     /// Runs `body(worker, samples)` for `workers` contiguous blocks of `0..<batch` on as many threads, with
     /// OpenBLAS single-threaded meanwhile (each worker's GEMMs run on its own thread); one worker runs on the
-    /// calling thread with OpenBLAS's threads.
+    /// calling thread (with OpenBLAS's threads when `useOpenBLASThreads`).
     func forEachSampleBlock(batch: Int, workers: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
         guard workers > 1 else {
             body(0, 0..<batch)
             return
         }
-        openblas_set_num_threads(1)
+        if useOpenBLASThreads { openblas_set_num_threads(1) }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             body(worker, batch * worker / workers..<batch * (worker + 1) / workers)
         }
-        openblas_set_num_threads(Int32(threads))
+        if useOpenBLASThreads { openblas_set_num_threads(Int32(threads)) }
     }
 
     /// im2col of one sample `[C, H, W]` into `columns[C·k·k, OH·OW]`. With padding, the sample is first copied into

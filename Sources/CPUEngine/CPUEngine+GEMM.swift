@@ -17,9 +17,36 @@ extension CPUEngine {
             scale(c, offset: cOffset, rows: m, columns: n, ld: ldc, by: beta)
             return
         }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a.pointer + aOffset, Int32(lda),
-                    b.pointer + bOffset, Int32(ldb), beta, c.pointer + cOffset, Int32(ldc))
+        let (pa, pb, pc) = (a.data, b.data, c.data)
+        let (ta, tb) = (transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans)
+        let parts = gemmParts(m: m, n: n, k: k)
+        guard parts > 1 else {
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha, pa.base + aOffset, Int32(lda),
+                        pb.base + bOffset, Int32(ldb), beta, pc.base + cOffset, Int32(ldc))
+            return
+        }
+        // Our threads, each a single-threaded sgemm on a block of C's columns (or rows, when C is tall).
+        let splitColumns = n >= m
+        forEachSampleBlock(batch: splitColumns ? n : m, workers: parts) { _, block in
+            let (first, count) = (block.lowerBound, Int32(block.count))
+            if splitColumns {
+                // B's columns first..<first+count: column offset when B is k×n, row offset when stored n×k.
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), count, Int32(k), alpha, pa.base + aOffset, Int32(lda),
+                            pb.base + bOffset + (transposeB ? first * ldb : first), Int32(ldb), beta,
+                            pc.base + cOffset + first, Int32(ldc))
+            } else {
+                cblas_sgemm(CblasRowMajor, ta, tb, count, Int32(n), Int32(k), alpha,
+                            pa.base + aOffset + (transposeA ? first : first * lda), Int32(lda),
+                            pb.base + bOffset, Int32(ldb), beta, pc.base + cOffset + first * ldc, Int32(ldc))
+            }
+        }
+    }
+
+    /// How many of our threads a product is split over: one below ~4 MFLOP (thread start-up dominates), or when
+    /// OpenBLAS keeps its own threads (`DLTRAIN_BLAS_THREADS=openblas`); blocks of C stay at least 64 wide.
+    func gemmParts(m: Int, n: Int, k: Int) -> Int {
+        guard threads > 1, !useOpenBLASThreads, 2 * m * n * k >= 4_000_000 else { return 1 }
+        return max(1, min(threads, max(m, n) / 64))
     }
 
     /// `C[i, j] = beta·C[i, j]` over an `rows×columns` block, writing zeros (not `0·NaN`) when `beta = 0`.

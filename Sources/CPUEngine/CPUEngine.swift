@@ -14,12 +14,18 @@ public final class CPUEngine: ComputeEngine {
 
     let loop: ParallelLoop
 
+    /// Whether large GEMMs use OpenBLAS's own thread pool (`DLTRAIN_BLAS_THREADS=openblas`) rather than being
+    /// split over the engine's threads, each running single-threaded OpenBLAS (the default: only one set of
+    /// threads ever runs, so OpenBLAS's spinning workers never compete with the engine's loops for cores).
+    let useOpenBLASThreads: Bool
+
     /// Creates an engine using `threads` threads (default: every active processor) and sets OpenBLAS's count.
     public init(threads: Int? = nil) {
         let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.threads = count
         self.loop = ParallelLoop(threads: count)
-        openblas_set_num_threads(Int32(count))
+        useOpenBLASThreads = ProcessInfo.processInfo.environment["DLTRAIN_BLAS_THREADS"] == "openblas"
+        openblas_set_num_threads(Int32(useOpenBLASThreads ? count : 1))
     }
 
     /// `"cpu (OpenBLAS SkylakeX, 2 threads)"`.

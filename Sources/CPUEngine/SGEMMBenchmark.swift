@@ -10,8 +10,8 @@ public enum SGEMMBenchmark {
     public enum Mode: String, CaseIterable, Sendable {
         /// One call; OpenBLAS's own threads split it.
         case blas
-        /// `CPUEngine.gemm`: the engine's own threads, each running single-threaded OpenBLAS on a block of rows
-        /// or columns.
+        /// `CPUEngine.gemm`: by default the engine's own threads, each running single-threaded OpenBLAS on a block
+        /// of rows or columns (OpenBLAS's pool with `DLTRAIN_BLAS_THREADS=openblas`).
         case engine
     }
 
@@ -65,6 +65,9 @@ public enum SGEMMBenchmark {
             }
         }
         let flops = 2 * Double(m) * Double(n) * Double(k)
+        // The engine leaves OpenBLAS single-threaded unless told otherwise; the blas mode wants its pool.
+        if mode == .blas { openblas_set_num_threads(Int32(engine.threads)) }
+        defer { openblas_set_num_threads(Int32(engine.useOpenBLASThreads ? engine.threads : 1)) }
         try product()
         var rates: [Double] = []
         for _ in 0..<max(repeats, 1) {

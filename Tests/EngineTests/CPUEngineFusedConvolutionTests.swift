@@ -1,0 +1,141 @@
+import CPUEngine
+import Engine
+import XCTest
+
+/// The CPU engine's fused convolution (per-sample unfold + GEMM per worker thread) and `addBiasActivate` against
+/// the naive reference: direct convolution forward; im2col/GEMM/col2im written out naively for the backward pass.
+/// Thread counts 1, 2 and 3 cover one worker, several workers, and more threads than some batches have samples.
+final class CPUEngineFusedConvolutionTests: XCTestCase {
+    private let geometries = [
+        ConvolutionGeometry(batch: 1, channels: 1, height: 5, width: 5, kernelHeight: 1, kernelWidth: 1),
+        ConvolutionGeometry(batch: 2, channels: 3, height: 7, width: 9, kernelHeight: 3, kernelWidth: 3,
+                            paddingHeight: 1, paddingWidth: 1),
+        ConvolutionGeometry(batch: 3, channels: 2, height: 11, width: 8, kernelHeight: 5, kernelWidth: 5,
+                            strideHeight: 2, strideWidth: 2, paddingHeight: 2, paddingWidth: 2),
+        ConvolutionGeometry(batch: 1, channels: 4, height: 6, width: 10, kernelHeight: 3, kernelWidth: 2,
+                            strideHeight: 1, strideWidth: 3, paddingHeight: 0, paddingWidth: 1),
+        ConvolutionGeometry(batch: 5, channels: 3, height: 4, width: 4, kernelHeight: 3, kernelWidth: 3,
+                            strideHeight: 2, strideWidth: 2, paddingHeight: 2, paddingWidth: 2),
+        ConvolutionGeometry(batch: 4, channels: 6, height: 19, width: 19, kernelHeight: 3, kernelWidth: 3,
+                            paddingHeight: 1, paddingWidth: 1),
+        ConvolutionGeometry(batch: 3, channels: 5, height: 6, width: 7, kernelHeight: 1, kernelWidth: 1),
+        ConvolutionGeometry(batch: 2, channels: 3, height: 23, width: 21, kernelHeight: 11, kernelWidth: 11,
+                            strideHeight: 4, strideWidth: 4, paddingHeight: 2, paddingWidth: 2),
+    ]
+    private let activations: [Activation?] = [nil, .relu, .tanh, .leakyReLU(slope: 0.1)]
+
+    func testForwardMatchesDirectConvolution() throws {
+        var random = TestRandom(seed: 40)
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads)
+            for (index, g) in geometries.enumerated() {
+                let filters = 3 + index % 3
+                let activation = activations[index % activations.count]
+                let input = random.floats(g.batch * g.channels * g.height * g.width)
+                let weights = random.floats(filters * g.columnRows)
+                let bias = index % 2 == 0 ? random.floats(filters) : nil
+                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+                try engine.convolutionForward(
+                    try engine.tensor(input, Shape(input.count)),
+                    weight: try engine.tensor(weights, Shape(weights.count)),
+                    bias: try bias.map { try engine.tensor($0, Shape(filters)) }, activation: activation, geometry: g,
+                    filters: filters, workspace: try workspace(engine, g, filters), into: output)
+                var expected = NaiveReference.convolution(input, weights: weights, filters: filters, geometry: g)
+                if let bias {
+                    expected = NaiveReference.addBias(bias, to: expected, batch: g.batch, channels: filters,
+                                                      spatial: g.outputHeight * g.outputWidth)
+                }
+                if let activation { expected = NaiveReference.activate(activation, expected) }
+                assertClose(try engine.download(output), expected, tolerance: 1e-5, "\(threads) threads, \(g)")
+            }
+        }
+    }
+
+    func testBackwardMatchesNaiveGradients() throws {
+        var random = TestRandom(seed: 41)
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads)
+            for (index, g) in geometries.enumerated() {
+                let filters = 2 + index % 4
+                let activation = activations[(index + 1) % activations.count]
+                let spatial = g.outputHeight * g.outputWidth
+                let input = random.floats(g.batch * g.channels * g.height * g.width)
+                let weights = random.floats(filters * g.columnRows)
+                let gradOutput = random.floats(g.batch * filters * spatial)
+                let withBias = index % 2 == 1
+                let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
+                                                   try engine.tensor(weights, Shape(weights.count)))
+                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+                let workspace = try workspace(engine, g, filters)
+                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
+                                              geometry: g, filters: filters, workspace: workspace, into: output)
+                let forward = try engine.download(output)
+                let gradWeight = try engine.poisoned(Shape(weights.count))
+                let gradBias = try engine.poisoned(Shape(filters))
+                let gradInput = try engine.poisoned(Shape(input.count))
+                try engine.convolutionBackward(
+                    try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
+                    weight: weightTensor, activation: activation, geometry: g, filters: filters, workspace: workspace,
+                    gradWeight: gradWeight, gradBias: withBias ? gradBias : nil, gradInput: gradInput)
+
+                let dz = activation.map {
+                    NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
+                } ?? gradOutput
+                let channelMajor = NaiveReference.batchMajorToChannelMajor(dz, batch: g.batch, channels: filters,
+                                                                           spatial: spatial)
+                let columns = NaiveReference.im2col(input, geometry: g)
+                let expectedWeight = NaiveReference.gemm(
+                    transposeA: false, transposeB: true, m: filters, n: g.columnRows, k: g.columnCount, alpha: 1,
+                    a: channelMajor, lda: g.columnCount, b: columns, ldb: g.columnCount, beta: 0,
+                    c: [Float](repeating: 0, count: weights.count), ldc: g.columnRows)
+                let columnGradient = NaiveReference.gemm(
+                    transposeA: true, transposeB: false, m: g.columnRows, n: g.columnCount, k: filters, alpha: 1,
+                    a: weights, lda: g.columnRows, b: channelMajor, ldb: g.columnCount, beta: 0,
+                    c: [Float](repeating: 0, count: columns.count), ldc: g.columnCount)
+                let what = "\(threads) threads, \(g)"
+                assertClose(try engine.download(gradWeight), expectedWeight, tolerance: 1e-4, "dW \(what)")
+                assertClose(try engine.download(gradInput), NaiveReference.col2im(columnGradient, geometry: g),
+                            tolerance: 1e-5, "dX \(what)")
+                if withBias {
+                    assertClose(try engine.download(gradBias),
+                                NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
+                                tolerance: 1e-4, "db \(what)")
+                }
+            }
+        }
+    }
+
+    func testAddBiasActivateMatchesComposedOps() throws {
+        var random = TestRandom(seed: 42)
+        let engine = CPUEngine(threads: 2)
+        for (batch, channels, spatial) in [(3, 5, 1), (64, 1024, 1), (2, 3, 17), (8, 32, 196)] {
+            for activation in [nil, .relu, .sigmoid] as [Activation?] {
+                let values = random.floats(batch * channels * spatial)
+                let bias = random.floats(channels)
+                let tensor = try engine.tensor(values, Shape(values.count))
+                try engine.addBiasActivate(try engine.tensor(bias, Shape(channels)), activation: activation,
+                                           to: tensor, batch: batch, channels: channels, spatial: spatial)
+                var expected = NaiveReference.addBias(bias, to: values, batch: batch, channels: channels,
+                                                      spatial: spatial)
+                if let activation { expected = NaiveReference.activate(activation, expected) }
+                assertClose(try engine.download(tensor), expected, tolerance: 1e-6,
+                            "\(batch)×\(channels)×\(spatial)")
+            }
+        }
+    }
+
+    func testWorkspaceIsPerWorkerNotPerBatch() {
+        let engine = CPUEngine(threads: 2)
+        let g = ConvolutionGeometry(batch: 64, channels: 32, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5,
+                                    paddingHeight: 2, paddingWidth: 2)
+        let shapes = engine.convolutionWorkspace(geometry: g, filters: 64)
+        XCTAssertEqual(shapes.count, 1)
+        XCTAssertEqual(shapes.first?[0], 2)
+        // Far below the batched column matrix the default implementation needs.
+        XCTAssertLessThan(shapes.first?.count ?? .max, g.columnRows * g.columnCount / 10)
+    }
+
+    private func workspace(_ engine: CPUEngine, _ g: ConvolutionGeometry, _ filters: Int) throws -> [Tensor] {
+        try engine.convolutionWorkspace(geometry: g, filters: filters).map { try engine.poisoned($0) }
+    }
+}
