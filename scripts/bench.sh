@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# CPU engine benchmark: release build, then per net (lenet5, fashion-mnist, alexnet) `dltrain compare-devices
+# --json --devices cpu`, plus the SGEMM ceiling (`dltrain bench-gemm`) on the same threads, REPEATS times
+# interleaved; medians go to one JSON file and a short table. With TORCH_PYTHON set to a Python that has torch
+# (and torchvision, for AlexNet), PyTorch's throughput (../shared/anchors/torch_reference.py) runs interleaved in
+# the same session and the table shows the ratios.
+#
+#   scripts/bench.sh                                      # 2 threads, 3 repeats
+#   THREADS=2 REPEATS=5 TORCH_PYTHON=/tmp/torch/bin/python scripts/bench.sh
+#
+# Environment: THREADS (2), REPEATS (3), ITERATIONS (compare-devices' timed iterations, 10), NETS (space-separated
+# config names, "lenet5 fashion-mnist alexnet"), OUT (runs/bench/bench.json), BUILD_PATH (.build),
+# TORCH_PYTHON, TORCH_REFERENCE (../shared/anchors/torch_reference.py), SKIP_BUILD=1 to reuse the binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+threads=${THREADS:-2}
+repeats=${REPEATS:-3}
+iterations=${ITERATIONS:-10}
+nets=${NETS:-"lenet5 fashion-mnist alexnet"}
+out=${OUT:-runs/bench/bench.json}
+build_path=${BUILD_PATH:-.build}
+torch_reference=${TORCH_REFERENCE:-../shared/anchors/torch_reference.py}
+
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  swift build -c release --scratch-path "$build_path" --product dltrain >&2
+fi
+dltrain="$build_path/release/dltrain"
+
+raw=$(mktemp -d)
+trap 'rm -rf "$raw"' EXIT
+use_torch=0
+if [[ -n ${TORCH_PYTHON:-} ]]; then
+  if "$TORCH_PYTHON" -c 'import torch' 2>/dev/null && [[ -f $torch_reference ]]; then
+    use_torch=1
+  else
+    echo "bench: TORCH_PYTHON=$TORCH_PYTHON has no torch (or $torch_reference is missing); skipping PyTorch" >&2
+  fi
+fi
+
+for ((r = 1; r <= repeats; r++)); do
+  echo "bench: round $r/$repeats" >&2
+  "$dltrain" bench-gemm --m 1024 --n 1024 --k 1024 --threads "$threads" --repeats 3 --json >"$raw/gemm-$r.json"
+  for net in $nets; do
+    "$dltrain" compare-devices "configs/$net.json" --devices cpu --threads "$threads" --iterations "$iterations" \
+      --json >"$raw/dltrain-$net-$r.json"
+  done
+  if ((use_torch)); then
+    THREADS=$threads "$TORCH_PYTHON" "$torch_reference" throughput >"$raw/torch-$r.jsonl" 2>"$raw/torch-$r.err" ||
+      echo "bench: torch_reference.py failed: $(tail -n 1 "$raw/torch-$r.err")" >&2
+  fi
+done
+
+mkdir -p "$(dirname "$out")"
+python3 - "$raw" "$out" "$threads" "$repeats" "$nets" <<'PY'
+import glob, json, os, platform, statistics, sys
+
+raw, out, threads, repeats, nets = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5].split()
+median = statistics.median
+torch_names = {"lenet5": "lenet5", "fashion-mnist": "fashion_mnist_cnn", "alexnet": "alexnet"}
+
+gemm = [json.load(open(p)) for p in sorted(glob.glob(f"{raw}/gemm-*.json"))]
+ceiling = median([g["median_gflops"] for g in gemm])
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+torch_runs = {}
+for path in sorted(glob.glob(f"{raw}/torch-*.jsonl")):
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("{"):
+            row = json.loads(line)
+            torch_runs.setdefault(row["net"], []).append(row)
+
+report = {
+    "machine": {"cpu": cpu_model(), "logical_cpus": os.cpu_count(), "load_average": os.getloadavg()},
+    "threads": threads, "repeats": repeats,
+    "sgemm": {"size": "1024x1024x1024", "core": gemm[0]["core"] if gemm else None,
+              "median_gflops": ceiling, "runs_gflops": [g["median_gflops"] for g in gemm]},
+    "nets": {},
+}
+for net in nets:
+    runs = [json.load(open(p))["engines"][0] for p in sorted(glob.glob(f"{raw}/dltrain-{net}-*.json"))]
+    if not runs:
+        continue
+    first = json.load(open(sorted(glob.glob(f"{raw}/dltrain-{net}-*.json"))[0]))
+    layers = []
+    for i, layer in enumerate(runs[0]["layers"]):
+        fwd = median([r["layers"][i]["forward_ms"] for r in runs])
+        bwd = median([r["layers"][i]["backward_ms"] for r in runs])
+        flops = layer["forward_flops"] + layer["backward_flops"]
+        gflops = flops / ((fwd + bwd) / 1000) / 1e9 if fwd + bwd > 0 else 0
+        layers.append({"name": layer["name"], "type": layer["type"], "gflop": flops / 1e9, "forward_ms": fwd,
+                       "backward_ms": bwd, "gflops_per_second": gflops,
+                       "percent_of_sgemm_ceiling": 100 * gflops / ceiling if ceiling else None})
+    entry = {
+        "batch": first["batch"], "engine": runs[0]["engine"],
+        "train_images_per_second": median([r["train_images_per_second"] for r in runs]),
+        "inference_images_per_second": median([r["inference_images_per_second"] for r in runs]),
+        "train_step_ms": median([r["train_step_ms"] for r in runs]),
+        "runs": [{"train_images_per_second": r["train_images_per_second"],
+                  "inference_images_per_second": r["inference_images_per_second"]} for r in runs],
+        "layers": layers,
+    }
+    torch = torch_runs.get(torch_names.get(net, net), [])
+    if torch:
+        entry["torch"] = {
+            "train_images_per_second": median([t["train_img_s"] for t in torch]),
+            "inference_images_per_second": median([t["infer_img_s"] for t in torch]),
+            "runs": torch,
+        }
+        entry["train_ratio"] = entry["train_images_per_second"] / entry["torch"]["train_images_per_second"]
+        entry["inference_ratio"] = (entry["inference_images_per_second"]
+                                    / entry["torch"]["inference_images_per_second"])
+    report["nets"][net] = entry
+
+with open(out, "w") as f:
+    json.dump(report, f, indent=2, sort_keys=True)
+    f.write("\n")
+
+print(f"bench: {report['machine']['cpu']}, {threads} threads, medians of {repeats} rounds "
+      f"(load average {report['machine']['load_average'][0]:.1f})")
+print(f"sgemm 1024³ ceiling: {ceiling:.1f} GFLOP/s ({report['sgemm']['core']})")
+print()
+header = (f"{'net':<14}{'batch':>6}{'train img/s':>13}{'torch':>9}{'ratio':>8}"
+          f"{'infer img/s':>13}{'torch':>9}{'ratio':>8}")
+print(header)
+for net, e in report["nets"].items():
+    t = e.get("torch") or {}
+    fmt = lambda v: f"{v:.1f}" if v is not None else "-"
+    ratio = lambda key: f"{e[key]:.2f}x" if key in e else "-"
+    print(f"{net:<14}{e['batch']:>6}{e['train_images_per_second']:>13.1f}"
+          f"{fmt(t.get('train_images_per_second')):>9}{ratio('train_ratio'):>8}"
+          f"{e['inference_images_per_second']:>13.1f}{fmt(t.get('inference_images_per_second')):>9}"
+          f"{ratio('inference_ratio'):>8}")
+print()
+print("GEMM layers (conv, dense) by share of step time: forward + backward ms, GFLOP/s, % of the sgemm ceiling")
+for net, e in report["nets"].items():
+    total = sum(l["forward_ms"] + l["backward_ms"] for l in e["layers"]) or 1
+    for l in sorted(e["layers"], key=lambda l: -(l["forward_ms"] + l["backward_ms"])):
+        if l["type"] not in ("conv", "dense"):
+            continue
+        ms = l["forward_ms"] + l["backward_ms"]
+        print(f"  {net:<14}{l['name']:<8}{ms:>9.2f} ms {100 * ms / total:>5.1f}%{l['gflops_per_second']:>8.1f} GF/s"
+              f"{l['percent_of_sgemm_ceiling']:>6.0f}%")
+print(f"\nwrote {out}")
+PY
