@@ -15,7 +15,8 @@ extension CPUEngine {
         let inverseBatch = 1 / Float(batch)
         // Per sample, into slots 2n and 2n + 1: loss = log Σ e^(z − max) + max − z[label], and 1 when the first
         // maximum is at the label.
-        let results = [Double](unsafeUninitializedCapacity: 2 * batch) { buffer, initialized in
+        // A stack buffer for the usual batch sizes: no heap allocation per step.
+        let (loss, correct) = withUnsafeTemporaryAllocation(of: Double.self, capacity: max(2 * batch, 1)) { buffer in
             let out = SendablePointer(buffer.baseAddress!)
             loop.forEach(batch, itemCost: 3 * classes) { samples in
                 for n in samples {
@@ -37,12 +38,12 @@ extension CPUEngine {
                     out[2 * n + 1] = argmax == target ? 1 : 0
                 }
             }
-            initialized = 2 * batch
-        }
-        var (loss, correct): (Double, Double) = (0, 0)
-        for n in 0..<batch {
-            loss += results[2 * n]
-            correct += results[2 * n + 1]
+            var (loss, correct): (Double, Double) = (0, 0)
+            for n in 0..<batch {
+                loss += buffer[2 * n]
+                correct += buffer[2 * n + 1]
+            }
+            return (loss, correct)
         }
         return LossResult(loss: Float(loss / Double(max(batch, 1))), correct: Int(correct))
     }

@@ -57,6 +57,16 @@ extension CPUEngine {
         let (planeSize, outputSize) = (g.height * g.width, g.outputHeight * g.outputWidth)
         try requireCount(g.planes * planeSize, gradInput, op: "maxPoolBackward")
         try requireCount(g.planes * outputSize, gradOutput, indices, op: "maxPoolBackward")
+        if g.size == 2, g.stride == 2, g.padding == 0 {
+            // Disjoint windows: every input pixel is written once, the maximum's dy or 0 (no zeroing pass).
+            loop.forEach(g.planes, itemCost: planeSize + 2 * outputSize) { planes in
+                for plane in planes {
+                    Self.maxPool2x2Backward(dy.base + plane * outputSize, indices: index.base + plane * outputSize,
+                                            g, into: dx.base + plane * planeSize)
+                }
+            }
+            return
+        }
         // dx[p] = Σ_{windows w whose maximum is p} dy[w]; one thread per block of planes.
         loop.forEach(g.planes, itemCost: planeSize + 2 * outputSize) { planes in
             for plane in planes {
@@ -67,6 +77,25 @@ extension CPUEngine {
                 }
             }
         }
+    }
+
+    /// `maxPoolBackward` of one plane for 2×2, stride-2, unpadded windows.
+    private static func maxPool2x2Backward(_ dy: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Float>,
+                                           _ g: PoolingGeometry, into dx: UnsafeMutablePointer<Float>) {
+        let (width, outputHeight, outputWidth) = (g.width, g.outputHeight, g.outputWidth)
+        for oy in 0..<outputHeight {
+            let (top, rowOffset) = (dx + 2 &* oy &* width, 2 &* oy &* width)
+            VectorKernels.maxPool2x2BackwardRow(dy + oy &* outputWidth, indices: indices + oy &* outputWidth,
+                                                topOffset: rowOffset, width: width, outputWidth: outputWidth,
+                                                into: top)
+            // An odd width leaves a column no window covers.
+            for x in 2 &* outputWidth..<width {
+                top[x] = 0
+                top[width &+ x] = 0
+            }
+        }
+        // So does an odd height, for the last row(s).
+        (dx + 2 * outputHeight * width).update(repeating: 0, count: (g.height - 2 * outputHeight) * width)
     }
 
     public func avgPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor) throws {

@@ -188,4 +188,40 @@ enum VectorKernels {
             ox &+= 1
         }
     }
+
+    /// The backward pass of `maxPool2x2Row`: writes both input rows of `outputWidth` windows, each window's
+    /// maximum (its plane offset in `indices`) getting `gradOutput` and the other three pixels 0.
+    @inline(__always)
+    static func maxPool2x2BackwardRow(_ gradOutput: UnsafeMutablePointer<Float>,
+                                      indices: UnsafeMutablePointer<Float>, topOffset: Int, width: Int,
+                                      outputWidth: Int, into top: UnsafeMutablePointer<Float>) {
+        let bottom = top + width
+        let lanes = Vector(0, 2, 4, 6, 8, 10, 12, 14)
+        let (down, downRight) = (Vector(repeating: Float(width)), Vector(repeating: Float(width + 1)))
+        var ox = 0
+        while ox &+ 8 <= outputWidth {
+            // Offsets inside each window: 0, 1, width or width + 1 (exact in float32).
+            let at = load(indices + ox) - (Vector(repeating: Float(topOffset &+ 2 &* ox)) + lanes)
+            let gradient = load(gradOutput + ox)
+            var upper = SIMD16<Float>()
+            var lower = SIMD16<Float>()
+            upper.evenHalf = Vector().replacing(with: gradient, where: at .== 0)
+            upper.oddHalf = Vector().replacing(with: gradient, where: at .== 1)
+            lower.evenHalf = Vector().replacing(with: gradient, where: at .== down)
+            lower.oddHalf = Vector().replacing(with: gradient, where: at .== downRight)
+            UnsafeMutableRawPointer(top + 2 &* ox).storeBytes(of: upper, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(bottom + 2 &* ox).storeBytes(of: lower, as: SIMD16<Float>.self)
+            ox &+= 8
+        }
+        while ox < outputWidth {
+            let left = 2 &* ox
+            top[left] = 0
+            top[left &+ 1] = 0
+            bottom[left] = 0
+            bottom[left &+ 1] = 0
+            // The maximum's plane offset is inside this window's two rows.
+            top[Int(indices[ox]) &- topOffset] = gradOutput[ox]
+            ox &+= 1
+        }
+    }
 }

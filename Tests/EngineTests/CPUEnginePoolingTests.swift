@@ -14,6 +14,12 @@ final class CPUEnginePoolingTests: XCTestCase {
         PoolingGeometry(batch: 3, channels: 1, height: 5, width: 11, size: 3, stride: 1, padding: 1),
         PoolingGeometry(batch: 1, channels: 1, height: 1, width: 1, size: 1, stride: 1),
         PoolingGeometry(batch: 8, channels: 16, height: 23, width: 23, size: 3, stride: 2),
+        // 2×2/2 vector path: odd sizes (uncovered last row and column), 8 outputs exactly, 15 and 17 (overlapping
+        // last vector, scalar tail).
+        PoolingGeometry(batch: 3, channels: 2, height: 7, width: 7, size: 2, stride: 2),
+        PoolingGeometry(batch: 2, channels: 3, height: 29, width: 31, size: 2, stride: 2),
+        PoolingGeometry(batch: 1, channels: 2, height: 16, width: 16, size: 2, stride: 2),
+        PoolingGeometry(batch: 2, channels: 1, height: 6, width: 35, size: 2, stride: 2),
     ]
 
     func testMaxPoolMatchesNaive() throws {
@@ -42,6 +48,7 @@ final class CPUEnginePoolingTests: XCTestCase {
 
     func testMaxPoolTiesPickTheFirstInScanOrder() throws {
         for g in [PoolingGeometry(batch: 1, channels: 1, height: 4, width: 4, size: 2, stride: 2),
+                  PoolingGeometry(batch: 1, channels: 1, height: 4, width: 38, size: 2, stride: 2),
                   PoolingGeometry(batch: 1, channels: 1, height: 5, width: 5, size: 3, stride: 2)] {
             let outputShape = Shape(g.planes, g.outputHeight, g.outputWidth)
             let (output, indices) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape))
