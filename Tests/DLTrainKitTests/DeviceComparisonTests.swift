@@ -19,7 +19,7 @@ final class DeviceComparisonTests: XCTestCase {
             let folder = trainFolder.appendingPathComponent(name, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for index in 0..<4 {
-                FileManager.default.createFile(atPath: folder.appendingPathComponent("\(index).png").path,
+                _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("\(index).png").path,
                                                contents: Data())
             }
         }

@@ -17,15 +17,19 @@ public final class InterruptSignals {
     public init(request: StopRequest, onFirst: @escaping @Sendable (Int32) -> Void,
                 exitNow: @escaping @Sendable () -> Void = { _exit(InterruptSignals.exitStatus) }) {
         let queue = DispatchQueue(label: "dltrain.signals")
+        let registered = DispatchSemaphore(value: 0)
         sources = Self.signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 if request.request() == 1 { onFirst(number) } else { exitNow() }
             }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             return source
         }
+        // Registration is asynchronous: until it is done an ignored signal would be lost, so wait for it.
+        for _ in sources { _ = registered.wait(timeout: .now() + 2) }
     }
 
     deinit {

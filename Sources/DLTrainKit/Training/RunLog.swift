@@ -21,12 +21,11 @@ struct FileLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file _: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         let timestamp = ISO8601DateFormatter().string(from: Date())
-        let text = "\(timestamp) \(level) \(label): \(message)\n"
+        let text = "\(timestamp) \(event.level) \(label): \(event.message)\n"
         if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         }
         guard let handle = try? FileHandle(forWritingTo: file) else { return }
         defer { try? handle.close() }
