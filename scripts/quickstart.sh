@@ -19,8 +19,7 @@ echo "== the network"
 "$dltrain" summary configs/quickstart.json
 
 echo "== training"
-rm -rf runs/quickstart
-"$dltrain" train configs/quickstart.json "$@"
+"$dltrain" train configs/quickstart.json --overwrite "$@"
 
 echo "== evaluating the best checkpoint"
 "$dltrain" eval runs/quickstart/checkpoints/best.safetensors

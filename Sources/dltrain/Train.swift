@@ -27,11 +27,15 @@ struct Train: ParsableCommand {
     @Option(help: "The run folder (overrides output.directory).")
     var output: String?
 
+    @Flag(help: "Start over in a run folder that already holds a run (deletes its checkpoints and metrics).")
+    var overwrite = false
+
     @Flag(help: "Leave undecodable images out, logging each once (sets data.on_bad_image to \"skip\").")
     var skipBadImages = false
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if overwrite && resume != nil { throw ValidationError("--overwrite starts over; it cannot go with --resume") }
     }
 
     func run() throws {
@@ -40,7 +44,7 @@ struct Train: ParsableCommand {
         let stopRequest = StopRequest()
         let options = Trainer.Options(epochs: epochs, resume: resume.map { URL(fileURLWithPath: $0) },
                                       outputDirectory: output, skipBadImages: skipBadImages,
-                                      stopRequest: stopRequest)
+                                      stopRequest: stopRequest, overwrite: overwrite)
         let trainer = try Trainer(config: loaded, engine: engine, options: options)
         let printer = ProgressPrinter(plainEverySteps: trainer.config.training.logEverySteps)
         let signals = InterruptSignals(request: stopRequest) { _ in

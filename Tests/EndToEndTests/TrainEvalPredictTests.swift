@@ -84,6 +84,26 @@ final class TrainEvalPredictTests: XCTestCase {
         XCTAssertEqual(predictedVertical, confusion[2][2], "predict and eval disagree on the vertical class")
     }
 
+    func testASecondRunNeverReplacesTheFirstRunsCheckpointsUnlessAsked() throws {
+        let first = try BinaryRunner.run(["train", "config.json", "--epochs", "1"], in: directory)
+        XCTAssertEqual(first.status, 0, first.standardError)
+        let best = directory.appendingPathComponent("run/checkpoints/best.safetensors")
+        let saved = try Data(contentsOf: best)
+
+        let again = try BinaryRunner.run(["train", "config.json", "--epochs", "1"], in: directory)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssert(again.standardError.contains("already holds a run") && again.standardError.contains("--overwrite"),
+                  again.standardError)
+        XCTAssertEqual(try Data(contentsOf: best), saved, "the refused run must not touch the checkpoints")
+
+        let overwritten = try BinaryRunner.run(["train", "config.json", "--epochs", "1", "--overwrite"],
+                                               in: directory)
+        XCTAssertEqual(overwritten.status, 0, overwritten.standardError)
+        let rows = try String(contentsOf: directory.appendingPathComponent("run/metrics.csv"), encoding: .utf8)
+            .split(separator: "\n")
+        XCTAssertEqual(rows.count, 2, "header and one epoch: the old run's metrics are gone")
+    }
+
     func testBadConfigFailsWithOneLineNamingThePath() throws {
         let bad = Self.config.replacingOccurrences(of: "\"filters\": 8", with: "\"filter\": 8")
         try Data(bad.utf8).write(to: directory.appendingPathComponent("bad.json"))

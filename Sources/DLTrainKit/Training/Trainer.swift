@@ -17,14 +17,17 @@ public final class Trainer {
         public var skipBadImages: Bool
         /// Polled after every step: once raised, the run writes an `interrupted` checkpoint and stops.
         public var stopRequest: StopRequest?
+        /// Start over in a run folder that already holds a run, deleting its checkpoints, logs and metrics.
+        public var overwrite: Bool
 
         public init(epochs: Int? = nil, resume: URL? = nil, outputDirectory: String? = nil,
-                    skipBadImages: Bool = false, stopRequest: StopRequest? = nil) {
+                    skipBadImages: Bool = false, stopRequest: StopRequest? = nil, overwrite: Bool = false) {
             self.epochs = epochs
             self.resume = resume
             self.outputDirectory = outputDirectory
             self.skipBadImages = skipBadImages
             self.stopRequest = stopRequest
+            self.overwrite = overwrite
         }
     }
 
@@ -63,6 +66,7 @@ public final class Trainer {
         stopRequest = options.stopRequest
         runDirectory = try RunDirectory(url: URL(fileURLWithPath: config.output.directory))
         checkpoints = CheckpointDirectory(runDirectory: runDirectory.url)
+        if options.resume == nil { try Self.claim(runDirectory, checkpoints: checkpoints, overwrite: options.overwrite) }
         logger = RunLog.logger(label: "dltrain.trainer", file: runDirectory.logURL)
         for file in checkpoints.removeStaleTemporaryFiles() {
             logger.info("removed \(file.lastPathComponent), left by a run killed while writing a checkpoint")
@@ -147,5 +151,17 @@ public final class Trainer {
             }
         }
         return last
+    }
+
+    /// A fresh run must not silently replace another run's checkpoints: refuse, or with `overwrite` delete them.
+    /// Metrics of a run that left no checkpoint are stale either way and start over; `train.log` keeps growing.
+    private static func claim(_ run: RunDirectory, checkpoints: CheckpointDirectory, overwrite: Bool) throws {
+        let manager = FileManager.default
+        let saved = ([checkpoints.lastURL, checkpoints.bestURL, checkpoints.interruptedURL]
+            + ((try? checkpoints.epochCheckpoints().map(\.url)) ?? []))
+            .filter { manager.fileExists(atPath: $0.path) }
+        guard saved.isEmpty || overwrite else { throw TrainingError.runExists(path: run.url.path) }
+        let metrics = [run.metricsCSVURL, run.metricsJSONLURL].filter { manager.fileExists(atPath: $0.path) }
+        for file in saved + metrics { try manager.removeItem(at: file) }
     }
 }

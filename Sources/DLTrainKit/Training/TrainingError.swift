@@ -9,6 +9,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFiniteCheckpoint(epoch: Int, tensor: String)
     case checkpointMismatch(path: String, reason: String)
     case emptyDataset(String)
+    /// The run folder already holds a run, and neither resuming nor overwriting was asked for.
+    case runExists(path: String)
     /// An image could not be decoded under `on_bad_image: "fail"`.
     case badImage(ImageError)
     /// Writing a checkpoint failed; the files already in the folder are untouched.
@@ -29,6 +31,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
                 + "written (last and best still hold the previous epoch)"
         case let .checkpointMismatch(path, reason): return "\(path): \(reason)"
         case let .emptyDataset(message): return message
+        case let .runExists(path):
+            return "\(path) already holds a run; continue it with --resume \(path)/checkpoints/last.safetensors, "
+                + "start over with --overwrite, or choose another --output"
         case let .badImage(error):
             return "\(error) (set data.on_bad_image to \"skip\" or pass --skip-bad-images to leave such files out)"
         case let .checkpointWriteFailed(error, folder):
