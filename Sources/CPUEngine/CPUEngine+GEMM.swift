@@ -19,6 +19,23 @@ extension CPUEngine {
         }
         let (pa, pb, pc) = (a.data, b.data, c.data)
         let (ta, tb) = (transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans)
+        if k <= 64, m * n >= 1 << 20, !useOpenBLASThreads {
+            // A thin inner dimension over a large C (a dense layer's weight gradient): OpenBLAS first writes β·C
+            // over the whole of C, then accumulates into it, three passes over memory. In row blocks of about
+            // 1 MB both passes stay in L2 and C goes out to memory once.
+            let rowsPerBlock = max(1, (1 << 18) / n)
+            let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
+            forEachSampleBlock(batch: blocks, workers: min(threads, blocks)) { _, range in
+                for block in range {
+                    let first = block * rowsPerBlock
+                    let count = Int32(min(rowsPerBlock, m - first))
+                    cblas_sgemm(CblasRowMajor, ta, tb, count, Int32(n), Int32(k), alpha,
+                                pa.base + aOffset + (transposeA ? first : first * lda), Int32(lda),
+                                pb.base + bOffset, Int32(ldb), beta, pc.base + cOffset + first * ldc, Int32(ldc))
+                }
+            }
+            return
+        }
         let parts = gemmParts(m: m, n: n, k: k)
         guard parts > 1 else {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha, pa.base + aOffset, Int32(lda),

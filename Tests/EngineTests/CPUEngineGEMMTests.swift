@@ -33,6 +33,32 @@ final class CPUEngineGEMMTests: XCTestCase {
         }
     }
 
+    /// The engine's own splits: large products over its threads by columns (wide C) or rows (tall C), and thin
+    /// inner dimensions over a large C in row blocks; every transpose, offsets and leading dimensions.
+    func testSplitProductsMatchNaive() throws {
+        var random = TestRandom(seed: 4)
+        for (m, n, k) in [(40, 300, 200), (300, 70, 150), (1100, 1000, 3)] {
+            for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (aRows, aColumns) = transposeA ? (k, m) : (m, k)
+                let (bRows, bColumns) = transposeB ? (n, k) : (k, n)
+                let (lda, ldb, ldc) = (aColumns + 1, bColumns + 2, n + 3)
+                let a = random.floats(3 + aRows * lda)
+                let b = random.floats(1 + bRows * ldb)
+                let c = random.floats(2 + m * ldc)
+                let cTensor = try engine.tensor(c, Shape(c.count))
+                try engine.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                a: try engine.tensor(a, Shape(a.count)), aOffset: 3, lda: lda,
+                                b: try engine.tensor(b, Shape(b.count)), bOffset: 1, ldb: ldb,
+                                beta: 0.5, c: cTensor, cOffset: 2, ldc: ldc)
+                let expected = NaiveReference.gemm(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                    a: a, aOffset: 3, lda: lda, b: b, bOffset: 1, ldb: ldb, beta: 0.5, c: c, cOffset: 2, ldc: ldc)
+                assertClose(try engine.download(cTensor), expected, tolerance: 1e-4,
+                            "gemm \(m)×\(n)×\(k) tA=\(transposeA) tB=\(transposeB)")
+            }
+        }
+    }
+
     func testBetaZeroOverwritesNaN() throws {
         for (m, n, k) in [(3, 4, 5), (70, 65, 33), (5, 6, 0)] {
             var random = TestRandom(seed: 3)
