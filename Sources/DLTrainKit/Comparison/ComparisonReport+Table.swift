@@ -57,7 +57,15 @@ extension ComparisonReport {
                          engine.projectedTrainingSeconds.map { Self.duration($0) + " (\(epochs) epochs)" } ?? "n/a",
                          agreement])
         }
-        return Self.align(rows, leftColumns: 1)
+        var lines = Self.align(rows, leftColumns: 1)
+        for (index, engine) in engines.enumerated() {
+            guard let agreement = engine.agreement, !agreement.withinTolerance else { continue }
+            lines.append(String(format: "[%d] differs most in %@ (%.1e > %.0e). A gradient upstream of overlapping "
+                                + "max pools can differ where a window holds near-equal values: a last-bit "
+                                + "difference picks another maximum and routes that gradient elsewhere.",
+                                index, agreement.worstTensor, agreement.worst, agreement.tolerance))
+        }
+        return lines
     }
 
     /// Pads columns: the first `leftColumns` left-aligned, the rest right-aligned.

@@ -50,11 +50,19 @@ public struct ComparisonReport: Encodable, Sendable {
 
         /// The largest of all differences.
         public var worst: Double { max(logits, loss, gradients.values.max() ?? 0) }
+
+        /// Which value the largest difference is in: `"logits"`, `"loss"` or a gradient's tensor name.
+        public var worstTensor: String {
+            let candidates = [("logits", logits), ("loss", loss)] + gradients.sorted { $0.key < $1.key }
+                .map { ("\($0.key) gradient", $0.value) }
+            return candidates.max { $0.1 < $1.1 }?.0 ?? "logits"
+        }
         /// Whether every difference is within `tolerance`.
         public var withinTolerance: Bool { worst <= tolerance }
 
         enum CodingKeys: String, CodingKey {
             case logits, loss, gradients, tolerance, worst
+            case worstTensor = "worst_tensor"
             case withinTolerance = "within_tolerance"
         }
 
@@ -65,6 +73,7 @@ public struct ComparisonReport: Encodable, Sendable {
             try container.encode(gradients, forKey: .gradients)
             try container.encode(tolerance, forKey: .tolerance)
             try container.encode(worst, forKey: .worst)
+            try container.encode(worstTensor, forKey: .worstTensor)
             try container.encode(withinTolerance, forKey: .withinTolerance)
         }
     }

@@ -70,7 +70,10 @@ public struct DeviceComparison {
         }
         for index in 0..<options.warmupIterations { try trainStep(index) }
         try engine.synchronize()
-        let trainSeconds = try timed { for index in 0..<options.iterations { try trainStep(index) } }
+        let trainSeconds = try timed {
+            for index in 0..<options.iterations { try trainStep(index) }
+            try engine.synchronize()  // the last backward pass and update are queued, not yet done
+        }
 
         for _ in 0..<options.warmupIterations { _ = try network.predict(images: input.images, batch: batch) }
         let inferenceSeconds = try timed {
