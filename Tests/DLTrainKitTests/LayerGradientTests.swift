@@ -69,20 +69,20 @@ class LayerGradientTests: XCTestCase {
     }
 
     func testMaxPoolWithOverlappingWindows() throws {
-        let layer = MaxPool2D(name: "pool", inputShape: Shape(2, 7, 7), size: 3, stride: 2, padding: 0,
-                              engine: engine)
+        let layer = Pool2D(name: "pool", method: .max, inputShape: Shape(2, 7, 7), size: 3, stride: 2,
+                           padding: 0, engine: engine)
         try checker.check(layer, input: distinctValues(2 * 2 * 49, seed: 9), batch: 2, engine: engine)
     }
 
     func testMaxPoolWithPadding() throws {
-        let layer = MaxPool2D(name: "pool", inputShape: Shape(1, 5, 5), size: 2, stride: 2, padding: 1,
-                              engine: engine)
+        let layer = Pool2D(name: "pool", method: .max, inputShape: Shape(1, 5, 5), size: 2, stride: 2,
+                           padding: 1, engine: engine)
         try checker.check(layer, input: distinctValues(2 * 25, seed: 10), batch: 2, engine: engine)
     }
 
     func testAveragePool() throws {
-        let layer = AvgPool2D(name: "pool", inputShape: Shape(2, 5, 6), size: 3, stride: 2, padding: 1,
-                              engine: engine)
+        let layer = Pool2D(name: "pool", method: .average, inputShape: Shape(2, 5, 6), size: 3, stride: 2,
+                           padding: 1, engine: engine)
         try checker.check(layer, input: randomValues(2 * 2 * 30, seed: 11), batch: 2, engine: engine)
     }
 

@@ -31,11 +31,11 @@ public enum NetworkBuilder {
                              activation: dense.activation.engineActivation, engine: engine,
                              initializer: &initializer)
         case let .maxpool(pool):
-            return MaxPool2D(name: name, inputShape: inputShape, size: pool.size, stride: pool.stride,
-                             padding: pool.padding, engine: engine)
+            return Pool2D(name: name, method: .max, inputShape: inputShape, size: pool.size,
+                          stride: pool.stride, padding: pool.padding, engine: engine)
         case let .avgpool(pool):
-            return AvgPool2D(name: name, inputShape: inputShape, size: pool.size, stride: pool.stride,
-                             padding: pool.padding, engine: engine)
+            return Pool2D(name: name, method: .average, inputShape: inputShape, size: pool.size,
+                          stride: pool.stride, padding: pool.padding, engine: engine)
         case .globalAvgpool:
             return try GlobalAvgPool(name: name, inputShape: inputShape, engine: engine)
         case .flatten:

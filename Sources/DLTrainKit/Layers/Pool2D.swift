@@ -1,7 +1,16 @@
 import Engine
 
-/// Max pooling over square windows; remembers each maximum's position for the backward pass.
-public final class MaxPool2D: Layer {
+/// Max or average pooling over square windows (Caffe's one pooling layer with two methods).
+///
+/// Max pooling remembers each maximum's position for the backward pass; average pooling counts padding as zeros
+/// (PyTorch's default).
+public final class Pool2D: Layer {
+    /// How a window is reduced.
+    public enum Method: Sendable {
+        case max
+        case average
+    }
+
     public let name: String
     public let inputShape: Shape
     public let outputShape: Shape
@@ -9,12 +18,15 @@ public final class MaxPool2D: Layer {
     public var computesInputGradient = true
 
     private let engine: ComputeEngine
+    private let method: Method
     private var geometry: PoolingGeometry
     private var buffers = BatchBuffers()
 
     /// Creates the layer for `[C, H, W]` inputs.
-    public init(name: String, inputShape: Shape, size: Int, stride: Int, padding: Int, engine: ComputeEngine) {
+    public init(name: String, method: Method, inputShape: Shape, size: Int, stride: Int, padding: Int,
+                engine: ComputeEngine) {
         self.name = name
+        self.method = method
         self.inputShape = inputShape
         self.engine = engine
         geometry = PoolingGeometry(batch: 0, channels: inputShape[0], height: inputShape[1], width: inputShape[2],
@@ -31,17 +43,28 @@ public final class MaxPool2D: Layer {
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         let shape = outputShape.batched(buffers.batch)
         let output = try buffers.tensor("output", shape, on: engine, layer: name)
-        let indices = try buffers.tensor("indices", shape, on: engine, layer: name)
-        try engine.maxPool(input, geometry: geometry, into: output, indices: indices)
+        switch method {
+        case .max:
+            let indices = try buffers.tensor("indices", shape, on: engine, layer: name)
+            try engine.maxPool(input, geometry: geometry, into: output, indices: indices)
+        case .average:
+            try engine.avgPool(input, geometry: geometry, into: output)
+        }
         return output
     }
 
     public func backward(_ gradOutput: Tensor) throws -> Tensor {
         guard computesInputGradient else { return gradOutput }
-        let indices = try buffers.tensor("indices", outputShape.batched(buffers.batch), on: engine, layer: name)
         let gradInput = try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name)
-        // dX[p] = Σ_{windows whose maximum is p} dY[window]
-        try engine.maxPoolBackward(gradOutput, indices: indices, geometry: geometry, into: gradInput)
+        switch method {
+        case .max:
+            let indices = try buffers.tensor("indices", outputShape.batched(buffers.batch), on: engine, layer: name)
+            // dX[p] = Σ_{windows whose maximum is p} dY[window]
+            try engine.maxPoolBackward(gradOutput, indices: indices, geometry: geometry, into: gradInput)
+        case .average:
+            // dX[p] = Σ_{windows ∋ p} dY[window] / size²
+            try engine.avgPoolBackward(gradOutput, geometry: geometry, into: gradInput)
+        }
         return gradInput
     }
 }
