@@ -1,4 +1,5 @@
 import CPUEngine
+import OpenCLEngine
 import Engine
 import Foundation
 import XCTest
@@ -28,15 +29,25 @@ final class ReliabilityMemoryTests: XCTestCase {
     }
 
     func testTearingDownARunReleasesTheEngineAndEveryTensor() throws {
-        weak var engine: CPUEngine?
+        try assertTeardownReleasesEverything { CPUEngine(threads: 2) }
+    }
+
+    /// OpenCL tensors release their `cl_mem` in `deinit`, the engine its context and queue: freed objects prove it.
+    func testTearingDownAnOpenCLRunReleasesTheEngineAndEveryDeviceBuffer() throws {
+        try assertTeardownReleasesEverything { try OpenCLEngine() }
+    }
+
+    private func assertTeardownReleasesEverything(_ makeEngine: () throws -> ComputeEngine,
+                                                  file: StaticString = #filePath, line: UInt = #line) throws {
+        weak var engine: AnyObject?
         weak var network: Network?
         var tensors: [WeakTensor] = []
         try autoreleasepool {
-            let cpu = CPUEngine(threads: 2)
-            engine = cpu
+            let made = try makeEngine()
+            engine = made
             let config = try ReliabilityFixture.config(data: try ReliabilityFixture.makeData(),
                                                        output: ReliabilityFixture.makeOutput(), epochs: 1)
-            let trainer = try Trainer(config: config, engine: cpu)
+            let trainer = try Trainer(config: config, engine: made)
             try trainer.run()
             network = trainer.network
             let parameters = trainer.network.parameters
@@ -44,10 +55,11 @@ final class ReliabilityMemoryTests: XCTestCase {
                        + trainer.network.namedTensors.map(\.tensor) + trainer.optimizer.namedState.map(\.tensor)
                        + [trainer.network.lastLogits].compactMap { $0 }).map(WeakTensor.init)
         }
-        XCTAssertGreaterThan(tensors.count, 20)
-        XCTAssertNil(engine, "the engine outlived its trainer")
-        XCTAssertNil(network, "the network outlived its trainer")
-        XCTAssertEqual(tensors.filter { $0.tensor != nil }.count, 0, "tensors still alive after teardown")
+        XCTAssertGreaterThan(tensors.count, 20, file: file, line: line)
+        XCTAssertNil(engine, "the engine outlived its trainer", file: file, line: line)
+        XCTAssertNil(network, "the network outlived its trainer", file: file, line: line)
+        XCTAssertEqual(tensors.filter { $0.tensor != nil }.count, 0, "tensors still alive after teardown",
+                       file: file, line: line)
     }
 }
 
