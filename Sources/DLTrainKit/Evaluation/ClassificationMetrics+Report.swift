@@ -19,11 +19,13 @@ extension ClassificationMetrics {
         lines.append("")
         lines.append("confusion matrix (rows: true class, columns: predicted)")
         let cell = max(5, String(confusion.flatMap { $0 }.max() ?? 0).count + 1)
-        let header = "".padding(toLength: width, withPad: " ", startingAt: 0)
+        let rowLabels = classNames.enumerated().map { "\($0.offset) \($0.element)" }
+        let labelWidth = rowLabels.map(\.count).max() ?? 0
+        let header = "".padding(toLength: labelWidth, withPad: " ", startingAt: 0)
             + classNames.indices.map { pad(String($0), cell) }.joined()
         lines.append(header)
         for (index, row) in confusion.enumerated() {
-            lines.append("\(index) \(classNames[index])".padding(toLength: width, withPad: " ", startingAt: 0)
+            lines.append(rowLabels[index].padding(toLength: labelWidth, withPad: " ", startingAt: 0)
                          + row.map { pad(String($0), cell) }.joined())
         }
         return lines.joined(separator: "\n")
