@@ -27,7 +27,7 @@ public enum EngineFactory {
     /// What `dltrain devices` shows: the CPU engine, then every OpenCL platform and device (or why there are none).
     public static func deviceReport(threads: Int? = nil) -> DeviceReport {
         let cpu = CPUEngine(threads: threads)
-        let cpuLine = "cpu: OpenBLAS core \(OpenBLASCore.coreName), \(cpu.threads) threads "
+        let cpuLine = "cpu: OpenBLAS core \(OpenBLASCore.coreName), \(cpu.threads) thread\(cpu.threads == 1 ? "" : "s") "
             + "(\(OpenBLASCore.configuration))"
         do {
             return DeviceReport(cpu: cpuLine, openCL: try OpenCLEngine.devices().map(\.description), openCLError: nil)

@@ -39,6 +39,7 @@ struct BenchGEMM: ParsableCommand {
     func validate() throws {
         if m < 1 || n < 1 || k < 1 { throw ValidationError("--m, --n and --k must be at least 1") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if SGEMMBenchmark.Mode(rawValue: mode) == nil { throw ValidationError("--mode must be blas or engine") }
     }
 

@@ -41,6 +41,7 @@ struct CompareDevices: ParsableCommand {
         if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative") }
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {

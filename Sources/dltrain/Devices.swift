@@ -9,6 +9,10 @@ struct Devices: ParsableCommand {
     @Option(help: "CPU engine threads (default: all cores).")
     var threads: Int?
 
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         let report = EngineFactory.deviceReport(threads: threads)
         print(report.cpu)

@@ -109,7 +109,8 @@ final class DeviceComparisonTests: XCTestCase {
                                              "backward_ms", "gflops_per_second"])
         }
         let agreement = try XCTUnwrap(engines[1]["agreement"] as? [String: Any])
-        XCTAssertEqual(Set(agreement.keys), ["logits", "loss", "gradients", "tolerance", "worst", "within_tolerance"])
+        XCTAssertEqual(Set(agreement.keys), ["logits", "loss", "gradients", "tolerance", "worst", "worst_tensor",
+                                                  "within_tolerance"])
         XCTAssertEqual(agreement["within_tolerance"] as? Bool, true)
         XCTAssertEqual((agreement["gradients"] as? [String: Double])?.count, 10)
     }

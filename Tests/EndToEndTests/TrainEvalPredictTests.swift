@@ -47,7 +47,9 @@ final class TrainEvalPredictTests: XCTestCase {
         """
 
     func testTrainThenEvalReproducesValidationAccuracyAndPredictAgrees() throws {
-        let train = try BinaryRunner.run(["train", "config.json", "--device", "cpu"], in: directory)
+        // --skip-bad-images is saved in the checkpoint's config; predict must still answer for every file it names.
+        let train = try BinaryRunner.run(["train", "config.json", "--device", "cpu", "--skip-bad-images"],
+                                         in: directory)
         XCTAssertEqual(train.status, 0, train.standardError)
         XCTAssert(train.standardOutput.contains("best checkpoint:"), train.standardOutput)
 
@@ -82,6 +84,12 @@ final class TrainEvalPredictTests: XCTestCase {
         XCTAssertEqual(predicted.count, 15)
         let predictedVertical = predicted.filter { $0 == "vertical" }.count
         XCTAssertEqual(predictedVertical, confusion[2][2], "predict and eval disagree on the vertical class")
+
+        try Data("not an image".utf8).write(to: directory.appendingPathComponent("notes.png"))
+        let bad = try BinaryRunner.run(["predict", "run/checkpoints/best.safetensors", "notes.png", images[0]],
+                                       in: directory)
+        XCTAssertNotEqual(bad.status, 0, "a bad file must not shift the other files' predictions")
+        XCTAssert(bad.standardError.contains("notes.png"), bad.standardError)
     }
 
     func testASecondRunNeverReplacesTheFirstRunsCheckpointsUnlessAsked() throws {
@@ -102,6 +110,16 @@ final class TrainEvalPredictTests: XCTestCase {
         let rows = try String(contentsOf: directory.appendingPathComponent("run/metrics.csv"), encoding: .utf8)
             .split(separator: "\n")
         XCTAssertEqual(rows.count, 2, "header and one epoch: the old run's metrics are gone")
+
+        let other = try BinaryRunner.run(["train", "config.json", "--epochs", "1", "--output", "other"], in: directory)
+        XCTAssertEqual(other.status, 0, other.standardError)
+        let intoOther = try BinaryRunner.run(["train", "config.json", "--epochs", "2", "--output", "other",
+                                              "--resume", "run/checkpoints/last.safetensors"], in: directory)
+        XCTAssertNotEqual(intoOther.status, 0, "resuming one run into another run's folder must be refused")
+        XCTAssert(intoOther.standardError.contains("already holds a run"), intoOther.standardError)
+        let resumed = try BinaryRunner.run(["train", "config.json", "--epochs", "2",
+                                            "--resume", "run/checkpoints/last.safetensors"], in: directory)
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
     }
 
     func testBadConfigFailsWithOneLineNamingThePath() throws {

@@ -25,6 +25,7 @@ public struct DeviceComparison {
     private let plan: NetworkPlan
     private let options: Options
     private let batch: Int
+    private let trainingImageCount: Int?
 
     /// Prepares a comparison of `config`'s network; nothing runs until `run`.
     public init(config: Config, options: Options) throws {
@@ -32,6 +33,7 @@ public struct DeviceComparison {
         self.options = options
         plan = try config.networkPlan()
         batch = options.batch ?? config.training.batchSize
+        trainingImageCount = Self.trainingImageCount(config.data)
     }
 
     /// Measures every engine; the first is the baseline for speed-ups and agreement.
@@ -111,9 +113,10 @@ public struct DeviceComparison {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Images in the config's training folder (nil when it cannot be read).
-    private var trainingImageCount: Int? {
-        (try? ImageFolderDataset(root: URL(fileURLWithPath: config.data.train)))?.count
+    /// Images a training run would train on: the training folder, less `validation_split` (nil when unreadable).
+    private static func trainingImageCount(_ data: DataConfig) -> Int? {
+        guard let count = (try? ImageFolderDataset(root: URL(fileURLWithPath: data.train)))?.count else { return nil }
+        return data.validationSplit.map { Int((Double(count) * (1 - $0)).rounded()) } ?? count
     }
 }
 

@@ -2,7 +2,8 @@
 public struct AugmentConfig: Sendable, Equatable {
     /// Mirror each training image left–right with probability ½.
     public var horizontalFlip: Bool
-    /// Pad by this many zero pixels on each side, then crop back to the input size at a random offset.
+    /// Pad by this many pixels on each side, then crop back to the input size at a random offset; padding is 0
+    /// after normalisation, i.e. the mean colour.
     public var randomCropPadding: Int
 
     /// Creates an augmentation config; the defaults augment nothing.

@@ -6,7 +6,7 @@ public struct TrainingConfig: Sendable, Equatable {
     public var seed: Int
     public var optimizer: OptimizerConfig
     public var schedule: ScheduleConfig
-    /// Log (and write a metrics row) every this many training steps.
+    /// Print a plain progress line every this many training steps (when the output is not a terminal).
     public var logEverySteps: Int
     /// What a NaN or infinite loss or gradient does: stop the run (default) or skip the batch.
     public var onNonFinite: NonFinitePolicy

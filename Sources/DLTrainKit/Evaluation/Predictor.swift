@@ -25,8 +25,10 @@ public struct Predictor {
             root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), classNames: classNames,
             samples: images.map { ImageFolderDataset.Sample(url: $0, label: 0) })
         let config = checkpoint.config
-        let loader = try BatchLoader(dataset: dataset, batchSize: config.training.batchSize,
-                                     options: LoaderOptions(config: config.data), seed: 0)
+        var options = LoaderOptions(config: config.data)
+        options.onBadImage = .fail  // one result per named file, in order: a bad file is an error naming it
+        let loader = try BatchLoader(dataset: dataset, batchSize: config.training.batchSize, options: options,
+                                     seed: 0)
         var results: [[Entry]] = []
         let epoch = loader.batches(epoch: 0, training: false)
         while let batch = try epoch.next() {

@@ -7,8 +7,8 @@ extension Trainer {
     func finishEpoch(_ metrics: EpochMetrics) throws -> Bool {
         let accuracy = metrics.validationAccuracy ?? metrics.trainAccuracy
         let isBest = accuracy.isFinite && (bestAccuracy.map { accuracy > $0 } ?? true)
-        let periodic = metrics.epoch % config.output.checkpointEveryEpochs == 0
-            || metrics.epoch == config.training.epochs
+        let periodic = config.output.keepLast > 0
+            && (metrics.epoch % config.output.checkpointEveryEpochs == 0 || metrics.epoch == config.training.epochs)
         let metadata = CheckpointMetadata(
             configJSON: config.resolvedJSON(), classNames: data.training.classNames, epoch: metrics.epoch,
             step: step, bestValidationAccuracy: isBest ? accuracy : bestAccuracy, metrics: metrics,
@@ -23,6 +23,8 @@ extension Trainer {
                 throw TrainingError.checkpointWriteFailed(error, folder: checkpoints.url.path)
             }
         }
+        // An interrupted checkpoint is superseded once its epoch is complete: resuming it again would rewind.
+        try? FileManager.default.removeItem(at: checkpoints.interruptedURL)
         completedEpochs = metrics.epoch
         if isBest { bestAccuracy = accuracy }
         try runDirectory.record(metrics)

@@ -52,7 +52,7 @@ extension Trainer {
         reportSkippedImages(observer)
         let seconds = Date().timeIntervalSince(start)
         let seen = Double(max(progress.seen, 1))
-        var metrics = EpochMetrics(epoch: epoch, step: step, learningRate: Double(learningRate),
+        var metrics = EpochMetrics(epoch: epoch, step: step, learningRate: Double("\(learningRate)") ?? 0,
                                    trainLoss: progress.lossSum / seen, trainAccuracy: Double(progress.correct) / seen,
                                    validationLoss: nil, validationAccuracy: nil, seconds: seconds,
                                    imagesPerSecond: Double(seenHere) / seconds,

@@ -66,13 +66,18 @@ public final class Trainer {
         stopRequest = options.stopRequest
         runDirectory = try RunDirectory(url: URL(fileURLWithPath: config.output.directory))
         checkpoints = CheckpointDirectory(runDirectory: runDirectory.url)
-        if options.resume == nil { try Self.claim(runDirectory, checkpoints: checkpoints, overwrite: options.overwrite) }
+        if let resume = options.resume {
+            try Self.claimForResume(runDirectory, checkpoints: checkpoints, resuming: resume)
+        } else {
+            try Self.claim(runDirectory, checkpoints: checkpoints, overwrite: options.overwrite)
+        }
         logger = RunLog.logger(label: "dltrain.trainer", file: runDirectory.logURL)
         for file in checkpoints.removeStaleTemporaryFiles() {
             logger.info("removed \(file.lastPathComponent), left by a run killed while writing a checkpoint")
         }
 
         let resumed = try options.resume.map { try Checkpoint.load(from: $0) }
+        if let resumed, let url = options.resume { try Self.requireSameRecipe(config, as: resumed, path: url.path) }
         data = try TrainingData(config: config, classNames: resumed?.metadata.classNames)
         guard data.training.count > 0 else {
             throw TrainingError.emptyDataset("\(config.data.train): no training images")
@@ -163,5 +168,44 @@ public final class Trainer {
         guard saved.isEmpty || overwrite else { throw TrainingError.runExists(path: run.url.path) }
         let metrics = [run.metricsCSVURL, run.metricsJSONLURL].filter { manager.fileExists(atPath: $0.path) }
         for file in saved + metrics { try manager.removeItem(at: file) }
+    }
+
+    /// Resuming writes into a run folder only if it is the checkpoint's own run or holds no checkpoints yet.
+    private static func claimForResume(_ run: RunDirectory, checkpoints: CheckpointDirectory, resuming: URL) throws {
+        let own = resuming.standardizedFileURL.deletingLastPathComponent().path
+            == checkpoints.url.standardizedFileURL.path
+        let saved = [checkpoints.lastURL, checkpoints.bestURL, checkpoints.interruptedURL]
+            .contains { FileManager.default.fileExists(atPath: $0.path) }
+        guard own || !saved else { throw TrainingError.runExists(path: run.url.path) }
+    }
+
+    /// A resumed run must train the same model the same way: only `training.epochs`, the output folder, the data
+    /// folders (which may move) and resource or policy settings may differ from the checkpoint's config.
+    private static func requireSameRecipe(_ config: Config, as checkpoint: Checkpoint, path: String) throws {
+        var saved = checkpoint.config
+        saved.training.epochs = config.training.epochs
+        saved.output = config.output
+        saved.device = config.device
+        saved.data.train = config.data.train
+        saved.data.validation = config.data.validation
+        saved.data.onBadImage = config.data.onBadImage
+        saved.data.cacheMegabytes = config.data.cacheMegabytes
+        saved.data.workers = config.data.workers
+        saved.data.maxPixels = config.data.maxPixels
+        saved.training.logEverySteps = config.training.logEverySteps
+        saved.training.onNonFinite = config.training.onNonFinite
+        let differing = [
+            ("network", saved.network != config.network),
+            ("training", saved.training != config.training),
+            ("data", saved.data != config.data),
+            ("name", saved.name != config.name),
+        ].filter(\.1).map(\.0)
+        guard differing.isEmpty else {
+            throw TrainingError.checkpointMismatch(
+                path: path,
+                reason: "the config's \(differing.joined(separator: ", ")) differs from the one this checkpoint "
+                    + "was trained with; resume with the run's own config.json (--epochs, --output and the data "
+                    + "folders may change)")
+        }
     }
 }
