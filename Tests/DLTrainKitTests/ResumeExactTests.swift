@@ -40,6 +40,21 @@ final class ResumeExactTests: XCTestCase {
         }
     }
 
+    func testResumingAnEarlierEpochKeepsTheBestModelAndRewritesLaterMetrics() throws {
+        let output = ReliabilityFixture.makeOutput()
+        try train(3, output: output)
+        let folder = CheckpointDirectory(runDirectory: output)
+        let bestBefore = try Data(contentsOf: folder.bestURL)
+        let bestAccuracy = try XCTUnwrap(Checkpoint.load(from: folder.bestURL).metadata.bestValidationAccuracy)
+        try train(3, output: output, resume: folder.epochURL(2))
+        let rows = try String(contentsOf: output.appendingPathComponent("metrics.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { Int($0.prefix { $0 != "," }) }
+        XCTAssertEqual(rows, [1, 2, 3], "epoch 3's row is replaced, not duplicated")
+        let bestAfter = try XCTUnwrap(Checkpoint.load(from: folder.bestURL).metadata.bestValidationAccuracy)
+        XCTAssertGreaterThanOrEqual(bestAfter, bestAccuracy)
+        if bestAfter == bestAccuracy { XCTAssertEqual(try Data(contentsOf: folder.bestURL), bestBefore) }
+    }
+
     func testTwoEpochsEqualOnePlusOneResumed() throws {
         let whole = try train(2, output: ReliabilityFixture.makeOutput())
         let split = ReliabilityFixture.makeOutput()

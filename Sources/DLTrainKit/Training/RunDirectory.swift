@@ -44,4 +44,19 @@ public struct RunDirectory: Sendable {
         encoder.outputFormatting = .sortedKeys
         try append(String(decoding: try encoder.encode(metrics), as: UTF8.self), to: metricsJSONLURL)
     }
+
+    /// Drops the metrics rows of epochs after `epoch` (a run resumed from an earlier checkpoint redoes them).
+    func discardMetrics(after epoch: Int) throws {
+        func keep(_ url: URL, epochOf: (Substring) -> Int?) throws {
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { return }
+            let lines = text.split(separator: "\n")
+            let kept = lines.filter { line in epochOf(line).map { $0 <= epoch } ?? true }
+            guard kept.count != lines.count else { return }
+            try AtomicFile.write(Data(kept.map { $0 + "\n" }.joined().utf8), to: url)
+        }
+        try keep(metricsCSVURL) { line in Int(line.prefix { $0 != "," }) }
+        try keep(metricsJSONLURL) { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["epoch"] as? Int
+        }
+    }
 }

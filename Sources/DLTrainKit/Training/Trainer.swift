@@ -118,6 +118,11 @@ public final class Trainer {
         step = metadata.step
         optimizer.stepCount = metadata.step
         bestAccuracy = metadata.bestValidationAccuracy
+        // Resuming an earlier epoch must not let a worse model replace the run's `best`, nor duplicate metrics rows.
+        if let best = try? Checkpoint.load(from: checkpoints.bestURL).metadata.bestValidationAccuracy {
+            bestAccuracy = max(bestAccuracy ?? best, best)
+        }
+        try runDirectory.discardMetrics(after: metadata.epoch)
         resumedProgress = metadata.progress
         let position = metadata.progress.map { ", batch \($0.batches) of epoch \(metadata.epoch + 1)" } ?? ""
         logger.info("resumed from \(url.path) at epoch \(completedEpochs), step \(step)\(position)")
