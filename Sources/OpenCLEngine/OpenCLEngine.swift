@@ -21,6 +21,8 @@ public final class OpenCLEngine: ComputeEngine, @unchecked Sendable {
     /// Guards kernel arguments (set then enqueued as one step) and the transfer counters.
     let lock = NSLock()
     var transferCounts = TransferStatistics()
+    /// Small reduction buffers reused across calls (loss and sum-of-squares run every step), by purpose.
+    var scratchTensors: [String: Tensor] = [:]
 
     /// Opens device `deviceIndex` of `OpenCLEngine.devices()` and builds the kernels (seconds on PoCL).
     public init(deviceIndex: Int = 0) throws {
