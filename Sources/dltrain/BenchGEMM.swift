@@ -8,12 +8,9 @@ struct BenchGEMM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-gemm",
         abstract: "Measure the SGEMM ceiling (GFLOP/s of a large cblas_sgemm) on the CPU engine's threads.",
-        discussion: """
-            Times C = A·B (m×k · k×n, row-major float32) after a warm-up and prints the median and best GFLOP/s of
-            the repeats. --mode blas makes one OpenBLAS call with OpenBLAS's own threads; --mode engine goes
-            through the CPU engine's gemm, which splits the product over its own threads.
-            """,
-        shouldDisplay: false)
+        discussion: "Times C = A·B (m×k · k×n, row-major float32) after a warm-up and prints the median and best "
+            + "GFLOP/s of the repeats. --mode blas makes one OpenBLAS call with OpenBLAS's own threads; --mode "
+            + "engine goes through the CPU engine's gemm, which splits the product over its own threads.")
 
     @Option(help: "Rows of A and C.")
     var m = 1024

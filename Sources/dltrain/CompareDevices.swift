@@ -9,12 +9,11 @@ struct CompareDevices: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare-devices",
         abstract: "Time the same network on every engine and check that they agree.",
-        discussion: """
-            For each engine: warm-up, then synchronised training iterations on a random batch from the same
-            initial weights. Reports per-layer forward/backward milliseconds and GFLOP/s, training and inference
-            images/s, speed-up over the first engine, the projected time of the config's whole training run, and
-            the largest relative difference from the first engine in logits, loss and every gradient.
-            """)
+        discussion: "For each engine: warm-up, then synchronised training iterations on a random batch from the same "
+            + "initial weights. Reports per-layer forward/backward milliseconds and GFLOP/s, training and "
+            + "inference images/s, speed-up over the first engine, the projected time of the config's whole "
+            + "training run, and the largest relative difference from the first engine in logits, loss and "
+            + "every gradient.")
 
     @Argument(help: "A JSON config (default: the built-in Fashion-MNIST net of configs/fashion-mnist.json).")
     var config: String?

@@ -6,12 +6,10 @@ import Foundation
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the network a config describes.",
-        discussion: """
-            Writes runs/<name>/ (or --output): config.json, train.log, metrics.csv, metrics.jsonl and
-            checkpoints/{epoch-N,last,best}.safetensors. --resume continues a run exactly where a checkpoint
-            left off. Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes
-            checkpoints/interrupted.safetensors and exits with status 130; a second Ctrl-C quits at once.
-            """)
+        discussion: "Writes runs/<name>/ (or --output): config.json, train.log, metrics.csv, metrics.jsonl and "
+            + "checkpoints/{epoch-N,last,best}.safetensors. --resume continues a run exactly where a checkpoint "
+            + "left off. Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes "
+            + "checkpoints/interrupted.safetensors and exits with status 130; a second Ctrl-C quits at once.")
 
     @Argument(help: "The JSON config file.")
     var config: String
