@@ -43,13 +43,8 @@ public final class Conv2D: Layer {
                                        strideWidth: stride, paddingHeight: padding, paddingWidth: padding)
         outputShape = Shape(filters, geometry.outputHeight, geometry.outputWidth)
         let fanIn = channels * size * size
-        weight = try Parameter(name: "\(name).weight", shape: Shape(filters, channels, size, size),
-                               initialValues: initializer.uniformFanIn(count: filters * fanIn, fanIn: fanIn),
-                               engine: engine)
-        bias = hasBias
-            ? try Parameter(name: "\(name).bias", shape: Shape(filters),
-                            initialValues: initializer.uniformFanIn(count: filters, fanIn: fanIn), engine: engine)
-            : nil
+        (weight, bias) = try initializer.weightAndBias(layer: name, weightShape: Shape(filters, channels, size, size),
+                                                       fanIn: fanIn, hasBias: hasBias, engine: engine)
         parameters = [weight] + (bias.map { [$0] } ?? [])
     }
 

@@ -28,13 +28,8 @@ public final class Dense: Layer {
         self.activation = activation
         inputs = inputShape.count
         outputShape = Shape(units)
-        weight = try Parameter(name: "\(name).weight", shape: Shape(units, inputs),
-                               initialValues: initializer.uniformFanIn(count: units * inputs, fanIn: inputs),
-                               engine: engine)
-        bias = hasBias
-            ? try Parameter(name: "\(name).bias", shape: Shape(units),
-                            initialValues: initializer.uniformFanIn(count: units, fanIn: inputs), engine: engine)
-            : nil
+        (weight, bias) = try initializer.weightAndBias(layer: name, weightShape: Shape(units, inputs),
+                                                       fanIn: inputs, hasBias: hasBias, engine: engine)
         parameters = [weight] + (bias.map { [$0] } ?? [])
     }
 
