@@ -22,7 +22,10 @@ let package = Package(
 
         // The engine protocol every layer is written against.
         .target(name: "Engine"),
-        .target(name: "CPUEngine", dependencies: ["Engine", "COpenBLAS"]),
+        // Vector loops compiled for AVX-512, AVX2 and baseline x86-64, picked at load time (the Swift targets
+        // build for baseline x86-64 only).
+        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CPUEngine", dependencies: ["Engine", "COpenBLAS", "CVectorKernels"]),
         .target(
             name: "OpenCLEngine",
             dependencies: ["Engine", "COpenCL", "CCLBlast"],

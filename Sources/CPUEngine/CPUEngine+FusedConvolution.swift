@@ -46,7 +46,8 @@ extension CPUEngine {
     func convolutionWorkers(batch: Int) -> Int { max(1, min(threads, batch)) }
 
     public func convolutionWorkspace(geometry g: ConvolutionGeometry, filters: Int) -> [Shape] {
-        [Shape(convolutionWorkers(batch: g.batch), ConvolutionScratch(g, filters: filters).perWorker)]
+        if let plan = winogradPlan(g, filters: filters) { return winogradWorkspace(plan, batch: g.batch) }
+        return [Shape(convolutionWorkers(batch: g.batch), ConvolutionScratch(g, filters: filters).perWorker)]
     }
 
     public func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation?,
@@ -54,13 +55,17 @@ extension CPUEngine {
                                    into output: Tensor) throws {
         let (x, w, y) = (try cpu(input).data, try cpu(weight).data, try cpu(output).data)
         let b = try bias.map { try cpu($0).data }
-        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let (spatial, rows) = (g.outputHeight * g.outputWidth, g.columnRows)
         let sampleSize = g.channels * g.height * g.width
         try requireCount(g.batch * sampleSize, input, op: "convolutionForward")
         try requireCount(filters * rows, weight, op: "convolutionForward")
         try requireCount(g.batch * filters * spatial, output, op: "convolutionForward")
         if let bias { try requireCount(filters, bias, op: "convolutionForward") }
+        if let plan = winogradPlan(g, filters: filters) {
+            return try winogradForward(x, weight: w, bias: b, activation: activation, geometry: g, plan: plan,
+                                       workspace: workspace, into: y)
+        }
+        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let pointwise = Self.isPointwise(g)
         forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
             let base = scratch.base + worker * layout.perWorker
@@ -87,7 +92,6 @@ extension CPUEngine {
                              try cpu(weight).data)
         let (dw, db, dx) = (try cpu(gradWeight).data, try gradBias.map { try cpu($0).data },
                             try gradInput.map { try cpu($0).data })
-        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let (spatial, rows) = (g.outputHeight * g.outputWidth, g.columnRows)
         let sampleSize = g.channels * g.height * g.width
         try requireCount(g.batch * sampleSize, input, op: "convolutionBackward")
@@ -95,6 +99,12 @@ extension CPUEngine {
         try requireCount(g.batch * filters * spatial, output, gradOutput, op: "convolutionBackward")
         if let gradBias { try requireCount(filters, gradBias, op: "convolutionBackward") }
         if let gradInput { try requireCount(g.batch * sampleSize, gradInput, op: "convolutionBackward") }
+        if let plan = winogradPlan(g, filters: filters) {
+            return try winogradBackward(dy, input: x, output: y, weight: w, activation: activation, geometry: g,
+                                        plan: plan, workspace: workspace, gradWeight: dw, gradBias: db,
+                                        gradInput: dx)
+        }
+        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let pointwise = Self.isPointwise(g)
         forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
             let base = scratch.base + worker * layout.perWorker

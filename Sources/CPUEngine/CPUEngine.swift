@@ -19,12 +19,19 @@ public final class CPUEngine: ComputeEngine {
     /// threads ever runs, so OpenBLAS's spinning workers never compete with the engine's loops for cores).
     let useOpenBLASThreads: Bool
 
+    /// Whether stride-1 3×3 and 5×5 convolutions with at least 16 channels and filters use Winograd minimal
+    /// filtering (the default) rather than im2col + GEMM.
+    public let winogradEnabled: Bool
+
     /// Creates an engine using `threads` threads (default: every active processor) and sets OpenBLAS's count.
-    public init(threads: Int? = nil) {
+    /// `winograd` defaults to on unless the environment sets `DLTRAIN_WINOGRAD=0`.
+    public init(threads: Int? = nil, winograd: Bool? = nil) {
         let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let environment = ProcessInfo.processInfo.environment
         self.threads = count
         self.loop = ParallelLoop(threads: count)
-        useOpenBLASThreads = ProcessInfo.processInfo.environment["DLTRAIN_BLAS_THREADS"] == "openblas"
+        winogradEnabled = winograd ?? (environment["DLTRAIN_WINOGRAD"] != "0")
+        useOpenBLASThreads = environment["DLTRAIN_BLAS_THREADS"] == "openblas"
         openblas_set_num_threads(Int32(useOpenBLASThreads ? count : 1))
     }
 

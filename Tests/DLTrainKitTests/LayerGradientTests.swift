@@ -61,6 +61,22 @@ class LayerGradientTests: XCTestCase {
         try checker.check(layer, input: randomValues(1 * 2 * 6 * 6, seed: 6), batch: 1, engine: engine)
     }
 
+    /// 16 channels and 16 filters, stride 1: the CPU engine's Winograd path (F(4×4, 3×3)), tiles overhanging 5×7.
+    func testConvolutionWinogradThreeByThree() throws {
+        var initializer = ParameterInitializer(seed: 21)
+        let layer = try Conv2D(name: "conv", inputShape: Shape(16, 5, 7), filters: 16, size: 3, stride: 1,
+                               padding: 1, bias: true, activation: .tanh, engine: engine, initializer: &initializer)
+        try checker.check(layer, input: randomValues(2 * 16 * 5 * 7, seed: 22), batch: 2, engine: engine)
+    }
+
+    /// The Winograd path's F(4×4, 5×5), unpadded.
+    func testConvolutionWinogradFiveByFive() throws {
+        var initializer = ParameterInitializer(seed: 23)
+        let layer = try Conv2D(name: "conv", inputShape: Shape(16, 8, 9), filters: 16, size: 5, stride: 1,
+                               padding: 0, bias: false, activation: nil, engine: engine, initializer: &initializer)
+        try checker.check(layer, input: randomValues(2 * 16 * 8 * 9, seed: 24), batch: 2, engine: engine)
+    }
+
     func testDenseOnImageInput() throws {
         var initializer = ParameterInitializer(seed: 7)
         let layer = try Dense(name: "dense", inputShape: Shape(2, 3, 3), units: 5, bias: true, activation: .tanh,

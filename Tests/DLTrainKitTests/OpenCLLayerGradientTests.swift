@@ -13,6 +13,8 @@ final class OpenCLLayerGradientTests: LayerGradientTests {
     override func testConvolutionWithBias() throws { try super.testConvolutionWithBias() }
     override func testConvolutionOneByOneWithoutBiasWithTanh() throws { try super.testConvolutionOneByOneWithoutBiasWithTanh() }
     override func testConvolutionFiveByFivePaddedWithSigmoid() throws { try super.testConvolutionFiveByFivePaddedWithSigmoid() }
+    override func testConvolutionWinogradThreeByThree() throws { try super.testConvolutionWinogradThreeByThree() }
+    override func testConvolutionWinogradFiveByFive() throws { try super.testConvolutionWinogradFiveByFive() }
     override func testDenseOnImageInput() throws { try super.testDenseOnImageInput() }
     override func testMaxPoolWithOverlappingWindows() throws { try super.testMaxPoolWithOverlappingWindows() }
     override func testMaxPoolWithPadding() throws { try super.testMaxPoolWithPadding() }

@@ -27,7 +27,7 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
     func testForwardMatchesDirectConvolution() throws {
         var random = TestRandom(seed: 40)
         for threads in [1, 2, 3] {
-            let engine = CPUEngine(threads: threads)
+            let engine = CPUEngine(threads: threads, winograd: false)
             for (index, g) in geometries.enumerated() {
                 let filters = 3 + index % 3
                 let activation = activations[index % activations.count]
@@ -54,7 +54,7 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
     func testBackwardMatchesNaiveGradients() throws {
         var random = TestRandom(seed: 41)
         for threads in [1, 2, 3] {
-            let engine = CPUEngine(threads: threads)
+            let engine = CPUEngine(threads: threads, winograd: false)
             for (index, g) in geometries.enumerated() {
                 let filters = 2 + index % 4
                 let activation = activations[(index + 1) % activations.count]
@@ -125,7 +125,7 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
     }
 
     func testWorkspaceIsPerWorkerNotPerBatch() {
-        let engine = CPUEngine(threads: 2)
+        let engine = CPUEngine(threads: 2, winograd: false)
         let g = ConvolutionGeometry(batch: 64, channels: 32, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5,
                                     paddingHeight: 2, paddingWidth: 2)
         let shapes = engine.convolutionWorkspace(geometry: g, filters: 64)

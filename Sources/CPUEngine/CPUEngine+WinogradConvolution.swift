@@ -1,0 +1,312 @@
+import COpenBLAS
+import CVectorKernels
+import Engine
+
+/// Stride-1 3×3 and 5×5 convolutions by Winograd minimal filtering (F(4×4, 3×3) and F(4×4, 5×5)): per worker and
+/// chunk of samples, the input tiles are transformed once, the α² transformed positions are α² single-threaded
+/// GEMMs `[F, C] · [C, tiles]`, and the products are transformed back straight into the NCHW output. The backward
+/// pass runs the same transforms in reverse: α² GEMMs for the kernel gradient and, when asked, α² for the input
+/// gradient. Multiplications per output and channel pair fall from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
+extension CPUEngine {
+    /// The Winograd plan for a convolution, or nil when this engine does not use Winograd for it.
+    func winogradPlan(_ g: ConvolutionGeometry, filters: Int) -> WinogradPlan? {
+        guard winogradEnabled else { return nil }
+        return WinogradPlan(g, filters: filters, workers: convolutionWorkers(batch: g.batch))
+    }
+
+    func winogradWorkspace(_ plan: WinogradPlan, batch: Int) -> [Shape] {
+        [Shape(convolutionWorkers(batch: batch), plan.perWorker), Shape(plan.sharedCount)]
+    }
+
+    func winogradForward(_ x: SendablePointer<Float>, weight w: SendablePointer<Float>, bias b: SendablePointer<Float>?,
+                         activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
+                         workspace: [Tensor], into y: SendablePointer<Float>) throws {
+        let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
+        transformKernels(w, plan: plan, shared: shared, scratch: scratch, workers: workers)
+        let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
+        let spatial = g.outputHeight * g.outputWidth
+        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+            let base = scratch.base + worker * plan.perWorker
+            let (transformed, products) = (base + plan.transformed, base + plan.products)
+            (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
+            var first = samples.lowerBound
+            while first < samples.upperBound {
+                let count = min(plan.chunkSamples, samples.upperBound - first)
+                let tiles = count * plan.tilesPerSample
+                Self.transformInputs(x.base + first * channels * g.height * g.width, count: count, g, plan, base)
+                for p in 0..<area {
+                    // M_p[F, T] = U_p[F, C] · V_p[C, T]
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(tiles),
+                                Int32(channels), 1, shared.base + plan.kernels + p * filters * channels,
+                                Int32(channels), transformed + p * channels * tiles, Int32(tiles), 0,
+                                products + p * filters * tiles, Int32(tiles))
+                }
+                Self.transformOutputs(products, count: count, first: first, g, plan, base, into: y.base)
+                for n in first..<first + count {
+                    Self.biasActivate(y.base + n * filters * spatial, bias: b?.base, activation: activation,
+                                      channels: filters, spatial: spatial)
+                }
+                first += count
+            }
+        }
+    }
+
+    func winogradBackward(_ dy: SendablePointer<Float>, input x: SendablePointer<Float>,
+                          output y: SendablePointer<Float>, weight w: SendablePointer<Float>,
+                          activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
+                          workspace: [Tensor], gradWeight dw: SendablePointer<Float>,
+                          gradBias db: SendablePointer<Float>?, gradInput dx: SendablePointer<Float>?) throws {
+        let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
+        if dx != nil { transformKernels(w, plan: plan, shared: shared, scratch: scratch, workers: workers) }
+        let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
+        let spatial = g.outputHeight * g.outputWidth
+        let sampleSize = channels * g.height * g.width
+        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+            let base = scratch.base + worker * plan.perWorker
+            let (transformed, products) = (base + plan.transformed, base + plan.products)
+            let (kernelGradient, biasGradient) = (base + plan.kernelGradient, base + plan.biasGradient)
+            (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
+            if db != nil { biasGradient.update(repeating: 0, count: filters) }
+            var first = samples.lowerBound
+            while first < samples.upperBound {
+                let count = min(plan.chunkSamples, samples.upperBound - first)
+                let tiles = count * plan.tilesPerSample
+                for n in first..<first + count {
+                    let dz = dy.base + n * filters * spatial
+                    // dZ = dY · f′(Y), in place; db[f] += Σ_s dZ_n[f, s]
+                    if let activation {
+                        Self.activationGradient(activation, output: y.base + n * filters * spatial, gradient: dz,
+                                                count: filters * spatial)
+                    }
+                    if db != nil {
+                        for f in 0..<filters {
+                            biasGradient[f] += VectorKernels.sum(dz + f * spatial, count: spatial)
+                        }
+                    }
+                }
+                Self.transformInputs(x.base + first * sampleSize, count: count, g, plan, base)
+                Self.transformOutputGradients(dy.base, count: count, first: first, g, plan, base)
+                for p in 0..<area {
+                    // dU_p[F, C] (+)= dM_p[F, T] · V_p[C, T]ᵀ
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(channels),
+                                Int32(tiles), 1, products + p * filters * tiles, Int32(tiles),
+                                transformed + p * channels * tiles, Int32(tiles),
+                                first == samples.lowerBound ? 0 : 1, kernelGradient + p * filters * channels,
+                                Int32(channels))
+                }
+                if let dx {
+                    for p in 0..<area {
+                        // dV_p[C, T] = U_p[F, C]ᵀ · dM_p[F, T]   (overwrites V_p, no longer needed)
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(channels), Int32(tiles),
+                                    Int32(filters), 1, shared.base + plan.kernels + p * filters * channels,
+                                    Int32(channels), products + p * filters * tiles, Int32(tiles), 0,
+                                    transformed + p * channels * tiles, Int32(tiles))
+                    }
+                    Self.transformInputGradients(count: count, g, plan, base, into: dx.base + first * sampleSize)
+                }
+                first += count
+            }
+        }
+        sumKernelGradients(plan, scratch: scratch, workers: workers)
+        untransformKernelGradient(plan, shared: shared, scratch: scratch, workers: workers, into: dw)
+        if let db {
+            for f in 0..<filters {
+                var total: Float = 0
+                for worker in 0..<workers { total += scratch[worker * plan.perWorker + plan.biasGradient + f] }
+                db[f] = total
+            }
+        }
+    }
+
+    // MARK: - Kernels
+
+    /// `U[α², F, C] = G g Gᵀ` for every kernel `g` (`w` is `[F, C, r, r]`), via the by-position copy
+    /// `[r, r, F·C]`, split over the workers.
+    private func transformKernels(_ w: SendablePointer<Float>, plan: WinogradPlan, shared: SendablePointer<Float>,
+                                  scratch: SendablePointer<Float>, workers: Int) {
+        let (pairs, r, alpha) = (plan.filters * plan.channels, plan.transform.kernel, plan.transform.alpha)
+        let taps = r * r
+        forEachSampleBlock(batch: pairs, workers: workers) { worker, range in
+            let lines = shared.base + plan.kernelLines
+            for pair in range {
+                for tap in 0..<taps { lines[tap &* pairs &+ pair] = w.base[pair &* taps &+ tap] }
+            }
+            WinogradTransform.apply(plan.transform.kernelForward, lines + range.lowerBound, inRow: r * pairs,
+                                    inColumn: pairs, into: shared.base + plan.kernels + range.lowerBound,
+                                    outRow: alpha * pairs, outColumn: pairs, count: range.count,
+                                    scratch: scratch.base + worker * plan.perWorker + plan.scratch)
+        }
+    }
+
+    /// Worker 0's transformed kernel gradient += every other worker's.
+    private func sumKernelGradients(_ plan: WinogradPlan, scratch: SendablePointer<Float>, workers: Int) {
+        guard workers > 1 else { return }
+        let count = plan.transform.alpha * plan.transform.alpha * plan.filters * plan.channels
+        loop.forEach(count, itemCost: workers) { range in
+            let total = scratch.base + plan.kernelGradient
+            for worker in 1..<workers {
+                let part = scratch.base + worker * plan.perWorker + plan.kernelGradient
+                VectorKernels.accumulate(part + range.lowerBound, into: total + range.lowerBound, count: range.count)
+            }
+        }
+    }
+
+    /// `dg = Gᵀ dU G` for every kernel, from worker 0's summed `dU[α², F, C]` into `dw[F, C, r, r]`.
+    private func untransformKernelGradient(_ plan: WinogradPlan, shared: SendablePointer<Float>,
+                                           scratch: SendablePointer<Float>, workers: Int,
+                                           into dw: SendablePointer<Float>) {
+        let (pairs, r, alpha) = (plan.filters * plan.channels, plan.transform.kernel, plan.transform.alpha)
+        let taps = r * r
+        forEachSampleBlock(batch: pairs, workers: workers) { worker, range in
+            let lines = shared.base + plan.kernelLines
+            WinogradTransform.apply(plan.transform.kernelBackward,
+                                    scratch.base + plan.kernelGradient + range.lowerBound, inRow: alpha * pairs,
+                                    inColumn: pairs, into: lines + range.lowerBound, outRow: r * pairs,
+                                    outColumn: pairs, count: range.count,
+                                    scratch: scratch.base + worker * plan.perWorker + plan.scratch)
+            for pair in range {
+                for tap in 0..<taps { dw.base[pair &* taps &+ tap] = lines[tap &* pairs &+ pair] }
+            }
+        }
+    }
+
+    // MARK: - Tiles
+
+    /// Copies `count` samples into the zero-bordered buffer, gathers their `α×α` tiles `[C, α, α, T]` and
+    /// transforms them: `V[α², C, T] = Bᵀ d B`.
+    private static func transformInputs(_ samples: UnsafeMutablePointer<Float>, count: Int, _ g: ConvolutionGeometry,
+                                        _ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>) {
+        let (padded, gathered) = (base + plan.padded, base + plan.tiles)
+        let (channels, m, alpha) = (plan.channels, plan.transform.outputTile, plan.transform.alpha)
+        let (paddedHeight, paddedWidth) = (plan.paddedHeight, plan.paddedWidth)
+        let planeSize = paddedHeight &* paddedWidth
+        for plane in 0..<count &* channels {
+            for row in 0..<g.height {
+                VectorKernels.copy(samples + (plane &* g.height &+ row) &* g.width,
+                                   to: padded + (plane &* planeSize &+ (row &+ g.paddingHeight) &* paddedWidth
+                                       &+ g.paddingWidth), count: g.width)
+            }
+        }
+        let tiles = count &* plan.tilesPerSample
+        for channel in 0..<channels {
+            dl_gather_tiles(padded + channel &* planeSize, channels &* planeSize, paddedWidth, Int32(count),
+                            Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha),
+                            gathered + channel &* alpha &* alpha &* tiles, tiles)
+        }
+        for channel in 0..<channels {
+            WinogradTransform.apply(plan.transform.inputForward, gathered + channel * alpha * alpha * tiles,
+                                    inRow: alpha * tiles, inColumn: tiles,
+                                    into: base + plan.transformed + channel * tiles, outRow: alpha * channels * tiles,
+                                    outColumn: channels * tiles, count: tiles, scratch: base + plan.scratch)
+        }
+    }
+
+    /// `Y = Aᵀ M A` per filter and tile, written into the output samples `first ..< first + count` (tiles that
+    /// overhang the output drop their extra rows and columns).
+    private static func transformOutputs(_ products: UnsafeMutablePointer<Float>, count: Int, first: Int,
+                                         _ g: ConvolutionGeometry, _ plan: WinogradPlan,
+                                         _ base: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let (filters, m, alpha) = (plan.filters, plan.transform.outputTile, plan.transform.alpha)
+        let tiles = count &* plan.tilesPerSample
+        let outputTiles = base + plan.outputTiles
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        for filter in 0..<filters {
+            WinogradTransform.apply(plan.transform.outputForward, products + filter * tiles,
+                                    inRow: alpha * filters * tiles, inColumn: filters * tiles, into: outputTiles,
+                                    outRow: m * tiles, outColumn: tiles, count: tiles, scratch: base + plan.scratch)
+            for sample in 0..<count {
+                let plane = y + ((first &+ sample) &* filters &+ filter) &* outputHeight &* outputWidth
+                for ty in 0..<plan.tileRows {
+                    for i in 0..<min(m, outputHeight &- ty &* m) {
+                        let line = plane + (ty &* m &+ i) &* outputWidth
+                        let tileBase = (sample &* plan.tileRows &+ ty) &* plan.tileColumns
+                        for tx in 0..<plan.tileColumns {
+                            for j in 0..<min(m, outputWidth &- tx &* m) {
+                                line[tx &* m &+ j] = outputTiles[(i &* m &+ j) &* tiles &+ tileBase &+ tx]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gathers the output gradient's `m×m` tiles of samples `first ..< first + count` (zero where a tile overhangs
+    /// the output) into `[F, m, m, T]` and transforms them: `dM[α², F, T] = A dY Aᵀ`, into the products buffer.
+    private static func transformOutputGradients(_ dy: UnsafeMutablePointer<Float>, count: Int, first: Int,
+                                                 _ g: ConvolutionGeometry, _ plan: WinogradPlan,
+                                                 _ base: UnsafeMutablePointer<Float>) {
+        let (filters, m, alpha) = (plan.filters, plan.transform.outputTile, plan.transform.alpha)
+        let tiles = count &* plan.tilesPerSample
+        let gathered = base + plan.outputTiles
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        for filter in 0..<filters {
+            let target = gathered + filter &* m &* m &* tiles
+            for sample in 0..<count {
+                let plane = dy + ((first &+ sample) &* filters &+ filter) &* outputHeight &* outputWidth
+                for ty in 0..<plan.tileRows {
+                    let tileBase = (sample &* plan.tileRows &+ ty) &* plan.tileColumns
+                    for i in 0..<m {
+                        let row = ty &* m &+ i
+                        for tx in 0..<plan.tileColumns {
+                            for j in 0..<m {
+                                let column = tx &* m &+ j
+                                target[(i &* m &+ j) &* tiles &+ tileBase &+ tx] =
+                                    row < outputHeight && column < outputWidth
+                                    ? plane[row &* outputWidth &+ column] : 0
+                            }
+                        }
+                    }
+                }
+            }
+            WinogradTransform.apply(plan.transform.outputBackward, target, inRow: m * tiles, inColumn: tiles,
+                                    into: base + plan.products + filter * tiles, outRow: alpha * filters * tiles,
+                                    outColumn: filters * tiles, count: tiles, scratch: base + plan.scratch)
+        }
+    }
+
+    /// `dd = B dV Bᵀ` per channel and tile (from the transformed buffer), summed over the overlapping tiles into the
+    /// zero-bordered gradient buffer, whose interiors become the input gradient of the chunk's samples.
+    private static func transformInputGradients(count: Int, _ g: ConvolutionGeometry, _ plan: WinogradPlan,
+                                                _ base: UnsafeMutablePointer<Float>,
+                                                into dx: UnsafeMutablePointer<Float>) {
+        let (channels, m, alpha) = (plan.channels, plan.transform.outputTile, plan.transform.alpha)
+        let tiles = count &* plan.tilesPerSample
+        let (gradient, tileGradients) = (base + plan.paddedGradient, base + plan.tiles)
+        for channel in 0..<channels {
+            WinogradTransform.apply(plan.transform.inputBackward, base + plan.transformed + channel * tiles,
+                                    inRow: alpha * channels * tiles, inColumn: channels * tiles,
+                                    into: tileGradients + channel * alpha * alpha * tiles, outRow: alpha * tiles,
+                                    outColumn: tiles, count: tiles, scratch: base + plan.scratch)
+        }
+        let (paddedHeight, paddedWidth) = (plan.paddedHeight, plan.paddedWidth)
+        let planeSize = paddedHeight &* paddedWidth
+        gradient.update(repeating: 0, count: count &* channels &* planeSize)
+        for channel in 0..<channels {
+            dl_scatter_add_tiles(tileGradients + channel &* alpha &* alpha &* tiles, tiles,
+                                 gradient + channel &* planeSize, channels &* planeSize, paddedWidth, Int32(count),
+                                 Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha))
+        }
+        for plane in 0..<count &* channels {
+            for row in 0..<g.height {
+                VectorKernels.copy(gradient + (plane &* planeSize &+ (row &+ g.paddingHeight) &* paddedWidth
+                                       &+ g.paddingWidth),
+                                   to: dx + (plane &* g.height &+ row) &* g.width, count: g.width)
+            }
+        }
+    }
+
+    /// The per-worker and shared scratch tensors `winogradWorkspace` planned, and the worker count.
+    private func winogradScratch(_ workspace: [Tensor], _ plan: WinogradPlan, batch: Int) throws
+        -> (SendablePointer<Float>, SendablePointer<Float>, Int) {
+        guard workspace.count == 2, workspace[0].shape.rank == 2, workspace[0].shape[1] == plan.perWorker,
+              workspace[0].shape[0] >= 1, workspace[1].shape.count == plan.sharedCount
+        else {
+            throw EngineError.invalidArgument(
+                "convolution: the workspace must be the tensors convolutionWorkspace planned "
+                    + "([workers, \(plan.perWorker)] and [\(plan.sharedCount)])")
+        }
+        return (try cpu(workspace[0]).data, try cpu(workspace[1]).data,
+                min(workspace[0].shape[0], convolutionWorkers(batch: batch)))
+    }
+}

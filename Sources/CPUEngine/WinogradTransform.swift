@@ -1,0 +1,161 @@
+import CVectorKernels
+import Foundation
+
+/// The matrices of a Winograd minimal-filtering convolution F(m×m, r×r): each `α×α` input tile (`α = m + r − 1`)
+/// gives an `m×m` output tile with `α²` multiplications per channel pair instead of `m²·r²`.
+///
+/// Built by the Toom–Cook construction in double precision from the points `0, ±1, ±2, …, ∞`: with `E_k` the
+/// `α×k` matrix evaluating a polynomial of `k` coefficients at those points (the row at infinity picks the
+/// leading coefficient), correlation is `y = E_mᵀ[(E_r·g) ⊙ (E_α⁻¹ᵀ·d)]`, so `A = E_m`, `G = E_r` and `B = E_α⁻¹`:
+///
+///     Y  = Aᵀ [ Σ_c (G g Gᵀ) ⊙ (Bᵀ d B) ] A          (forward)
+///     dM = A dY Aᵀ,   dd = B dV Bᵀ,   dg = Gᵀ dU G   (backward)
+///
+/// Each two-sided product `L X Rᵀ` with `L = R` is applied by `WinogradTransform.apply` to many tiles at once.
+struct WinogradTransform: Sendable {
+    /// Output tile size `m`.
+    let outputTile: Int
+    /// Kernel size `r`.
+    let kernel: Int
+    /// Input tile size `α = m + r − 1`.
+    var alpha: Int { outputTile + kernel - 1 }
+
+    /// `Bᵀ` (`α×α`): input tile → transformed input.
+    let inputForward: SparseMatrix
+    /// `Aᵀ` (`m×α`): transformed product → output tile.
+    let outputForward: SparseMatrix
+    /// `G` (`α×r`): kernel → transformed kernel.
+    let kernelForward: SparseMatrix
+    /// `A` (`α×m`): output-tile gradient → transformed gradient.
+    let outputBackward: SparseMatrix
+    /// `B` (`α×α`): transformed input gradient → input-tile gradient.
+    let inputBackward: SparseMatrix
+    /// `Gᵀ` (`r×α`): transformed kernel gradient → kernel gradient.
+    let kernelBackward: SparseMatrix
+
+    /// F(4×4, 3×3), six points: 2.25 multiplications per output and channel pair instead of 9.
+    static let threeByThree = WinogradTransform(outputTile: 4, kernel: 3)
+    /// F(4×4, 5×5), eight points (0, ±1, ±2, ±½, ∞): 4 multiplications per output and channel pair instead of 25.
+    /// (F(2×2, 5×5) saves fewer multiplications than its transforms cost on fashion-mnist's conv2: measured slower
+    /// than im2col + GEMM.)
+    static let fiveByFive = WinogradTransform(outputTile: 4, kernel: 5)
+
+    /// The transform for a square `kernel`, or nil where none is built (only 3×3 and 5×5 are).
+    static func forKernel(_ kernel: Int) -> WinogradTransform? {
+        switch kernel {
+        case 3: threeByThree
+        case 5: fiveByFive
+        default: nil
+        }
+    }
+
+    init(outputTile m: Int, kernel r: Int) {
+        outputTile = m
+        kernel = r
+        let alpha = m + r - 1
+        let finitePoints: [Double] = [0, 1, -1, 2, -2, 0.5, -0.5, 3, -3]
+        precondition(alpha - 1 <= finitePoints.count, "Winograd: too many points")
+        let points = Array(finitePoints.prefix(alpha - 1))
+        func evaluation(_ coefficients: Int) -> [[Double]] {
+            points.map { point in (0..<coefficients).map { pow(point, Double($0)) } }
+                + [Array(repeating: 0, count: coefficients - 1) + [1]]
+        }
+        let a = evaluation(m)
+        let g = evaluation(r)
+        let b = Self.inverse(evaluation(alpha))
+        inputForward = SparseMatrix(Self.transpose(b))
+        outputForward = SparseMatrix(Self.transpose(a))
+        kernelForward = SparseMatrix(g)
+        outputBackward = SparseMatrix(a)
+        inputBackward = SparseMatrix(b)
+        kernelBackward = SparseMatrix(Self.transpose(g))
+    }
+
+    private static func transpose(_ matrix: [[Double]]) -> [[Double]] {
+        (0..<matrix[0].count).map { column in matrix.map { $0[column] } }
+    }
+
+    /// Gauss–Jordan inverse with partial pivoting (the evaluation matrices are small and well conditioned).
+    private static func inverse(_ matrix: [[Double]]) -> [[Double]] {
+        let n = matrix.count
+        var work = matrix.enumerated().map { row, values in
+            values + (0..<n).map { $0 == row ? 1.0 : 0.0 }
+        }
+        for column in 0..<n {
+            let pivot = (column..<n).max { abs(work[$0][column]) < abs(work[$1][column]) }!
+            work.swapAt(column, pivot)
+            let scale = work[column][column]
+            work[column] = work[column].map { $0 / scale }
+            for row in 0..<n where row != column && work[row][column] != 0 {
+                let factor = work[row][column]
+                work[row] = zip(work[row], work[column]).map { $0 - factor * $1 }
+            }
+        }
+        return work.map { Array($0[n...]) }
+    }
+
+    /// Lanes processed per block by `apply` (its scratch holds `L.rows · L.columns · lanes` floats).
+    static let lanes = 256
+
+    /// `out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l]` for `count` independent lanes: element `(k, l)` of lane `t`
+    /// is `input[k·inRow + l·inColumn + t]`, element `(i, j)` goes to `output[i·outRow + j·outColumn + t]`.
+    static func apply(_ matrix: SparseMatrix, _ input: UnsafeMutablePointer<Float>, inRow: Int, inColumn: Int,
+                      into output: UnsafeMutablePointer<Float>, outRow: Int, outColumn: Int, count: Int,
+                      scratch: UnsafeMutablePointer<Float>) {
+        matrix.withMatrix { m in
+            dl_winograd_apply(m, input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes)
+        }
+    }
+}
+
+/// A small dense matrix kept as its nonzero entries row by row (Winograd matrices are mostly 0 and ±1).
+struct SparseMatrix: Sendable {
+    /// One nonzero coefficient.
+    struct Entry: Sendable {
+        let column: Int
+        let value: Float
+    }
+
+    let rows: Int
+    let columns: Int
+    /// Row `i`'s entries are `entries[starts[i]..<starts[i + 1]]`, as columns and values.
+    private let starts: [Int32]
+    private let entryColumns: [Int32]
+    private let entryValues: [Float]
+
+    init(_ dense: [[Double]]) {
+        rows = dense.count
+        columns = dense[0].count
+        var starts: [Int32] = [0]
+        var entryColumns: [Int32] = []
+        var entryValues: [Float] = []
+        for row in dense {
+            for (column, value) in row.enumerated() where value != 0 {
+                entryColumns.append(Int32(column))
+                entryValues.append(Float(value))
+            }
+            starts.append(Int32(entryColumns.count))
+        }
+        self.starts = starts
+        self.entryColumns = entryColumns
+        self.entryValues = entryValues
+    }
+
+    /// The dense value at `(row, column)`.
+    subscript(row: Int, column: Int) -> Float {
+        let entries = Int(starts[row])..<Int(starts[row + 1])
+        return entries.first { entryColumns[$0] == Int32(column) }.map { entryValues[$0] } ?? 0
+    }
+
+    /// Calls `body` with the C view of the matrix, valid during the call.
+    func withMatrix<R>(_ body: (dl_sparse_matrix) -> R) -> R {
+        starts.withUnsafeBufferPointer { s in
+            entryColumns.withUnsafeBufferPointer { c in
+                entryValues.withUnsafeBufferPointer { v in
+                    body(dl_sparse_matrix(rows: Int32(rows), columns: Int32(columns), starts: s.baseAddress,
+                                          entryColumns: c.baseAddress, entryValues: v.baseAddress))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+#ifndef DLTRAIN_CVECTORKERNELS_H
+#define DLTRAIN_CVECTORKERNELS_H
+
+/// Hot loops of the CPU engine's Winograd convolution, in C so that each is compiled for AVX-512, AVX2+FMA and
+/// baseline x86-64 and picked at load time for the running CPU (function multi-versioning): the Swift build
+/// targets baseline x86-64 and cannot do that per function.
+
+#include <stddef.h>
+
+/// A small matrix as its nonzero entries, row by row: row i is entries starts[i] ..< starts[i + 1].
+typedef struct {
+    int rows;
+    int columns;
+    const int *starts;
+    const int *entryColumns;
+    const float *entryValues;
+} dl_sparse_matrix;
+
+/// out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l] for `count` lanes: element (k, l) of lane t is
+/// input[k·inRow + l·inColumn + t], element (i, j) goes to output[i·outRow + j·outColumn + t]. `scratch` holds
+/// rows·columns·`lanes` floats; lanes are processed `lanes` at a time.
+void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
+                       float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
+                       ptrdiff_t lanes);
+
+/// target[(i·alpha + j)·targetStride + (s·tileRows + ty)·tileColumns + tx] =
+///   planes[s·sampleStride + (ty·m + i)·width + tx·m + j]  for i, j < alpha and every sample s < samples.
+void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t width, int samples, int tileRows,
+                     int tileColumns, int m, int alpha, float *target, ptrdiff_t targetStride);
+
+/// The transpose of dl_gather_tiles, accumulating: planes[…] += source[…] (tiles overlap).
+void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
+                          ptrdiff_t width, int samples, int tileRows, int tileColumns, int m, int alpha);
+
+#endif

@@ -1,0 +1,78 @@
+#include "CVectorKernels.h"
+
+#if defined(__x86_64__) && defined(__clang__)
+#define DL_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define DL_MULTIVERSION
+#endif
+
+/// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row).
+static inline void combine(const dl_sparse_matrix *m, int row, const float *base, ptrdiff_t entryStride,
+                           float *restrict target, ptrdiff_t width) {
+    int begin = m->starts[row], end = m->starts[row + 1];
+    if (begin == end) {
+        for (ptrdiff_t t = 0; t < width; t++) target[t] = 0;
+        return;
+    }
+    const float *restrict first = base + m->entryColumns[begin] * entryStride;
+    float a = m->entryValues[begin];
+    for (ptrdiff_t t = 0; t < width; t++) target[t] = a * first[t];
+    for (int e = begin + 1; e < end; e++) {
+        const float *restrict source = base + m->entryColumns[e] * entryStride;
+        float c = m->entryValues[e];
+        for (ptrdiff_t t = 0; t < width; t++) target[t] += c * source[t];
+    }
+}
+
+DL_MULTIVERSION
+void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
+                       float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
+                       ptrdiff_t lanes) {
+    int rows = matrix.rows, columns = matrix.columns;
+    for (ptrdiff_t first = 0; first < count; first += lanes) {
+        ptrdiff_t width = count - first < lanes ? count - first : lanes;
+        // Pass 1: scratch[i, l] = Σ_k L[i, k]·in[k, l]
+        for (int i = 0; i < rows; i++)
+            for (int l = 0; l < columns; l++)
+                combine(&matrix, i, input + l * inColumn + first, inRow, scratch + (i * columns + l) * lanes, width);
+        // Pass 2: out[i, j] = Σ_l L[j, l]·scratch[i, l]
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < rows; j++)
+                combine(&matrix, j, scratch + i * columns * lanes, lanes, output + i * outRow + j * outColumn + first,
+                        width);
+    }
+}
+
+DL_MULTIVERSION
+void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t width, int samples, int tileRows,
+                     int tileColumns, int m, int alpha, float *target, ptrdiff_t targetStride) {
+    for (int i = 0; i < alpha; i++)
+        for (int j = 0; j < alpha; j++) {
+            float *restrict out = target + (i * alpha + j) * targetStride;
+            for (int s = 0; s < samples; s++) {
+                const float *restrict line = planes + s * sampleStride + i * width + j;
+                for (int ty = 0; ty < tileRows; ty++) {
+                    for (int tx = 0; tx < tileColumns; tx++) out[tx] = line[tx * m];
+                    out += tileColumns;
+                    line += m * width;
+                }
+            }
+        }
+}
+
+DL_MULTIVERSION
+void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
+                          ptrdiff_t width, int samples, int tileRows, int tileColumns, int m, int alpha) {
+    for (int i = 0; i < alpha; i++)
+        for (int j = 0; j < alpha; j++) {
+            const float *restrict in = source + (i * alpha + j) * sourceStride;
+            for (int s = 0; s < samples; s++) {
+                float *restrict line = planes + s * sampleStride + i * width + j;
+                for (int ty = 0; ty < tileRows; ty++) {
+                    for (int tx = 0; tx < tileColumns; tx++) line[tx * m] += in[tx];
+                    in += tileColumns;
+                    line += m * width;
+                }
+            }
+        }
+}

@@ -1,0 +1,170 @@
+import CPUEngine
+import Engine
+import XCTest
+
+/// The CPU engine's Winograd convolution (F(4×4, 3×3) and F(4×4, 5×5)) against the naive reference: forward,
+/// kernel, bias and input gradients, on tiles that overhang the output, outputs smaller than one tile, chunks that
+/// split a worker's samples, and more threads than samples. The error bound is relative to the largest value:
+/// Winograd reorders the sums and scales by the transform matrices, so it is not bitwise equal to direct
+/// convolution, but stays within a few float roundings of it.
+final class CPUEngineWinogradTests: XCTestCase {
+    private let cases: [(ConvolutionGeometry, filters: Int)] = [
+        (ConvolutionGeometry(batch: 3, channels: 16, height: 9, width: 11, kernelHeight: 3, kernelWidth: 3,
+                             paddingHeight: 1, paddingWidth: 1), 16),
+        (ConvolutionGeometry(batch: 5, channels: 17, height: 13, width: 13, kernelHeight: 3, kernelWidth: 3), 20),
+        (ConvolutionGeometry(batch: 4, channels: 16, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5,
+                             paddingHeight: 2, paddingWidth: 2), 24),
+        (ConvolutionGeometry(batch: 2, channels: 18, height: 7, width: 6, kernelHeight: 5, kernelWidth: 5), 16),
+        (ConvolutionGeometry(batch: 9, channels: 16, height: 30, width: 30, kernelHeight: 3, kernelWidth: 3,
+                             paddingHeight: 1, paddingWidth: 1), 16),
+        (ConvolutionGeometry(batch: 1, channels: 16, height: 10, width: 3, kernelHeight: 3, kernelWidth: 3,
+                             paddingHeight: 2, paddingWidth: 0), 17),
+    ]
+    /// Largest error allowed, relative to the largest expected magnitude.
+    private let bound: Float = 2e-5
+
+    func testTheseGeometriesTakeTheWinogradPath() {
+        let (winograd, direct) = (CPUEngine(threads: 2, winograd: true), CPUEngine(threads: 2, winograd: false))
+        for (g, filters) in cases {
+            XCTAssertEqual(winograd.convolutionWorkspace(geometry: g, filters: filters).count, 2, "\(g)")
+            XCTAssertEqual(direct.convolutionWorkspace(geometry: g, filters: filters).count, 1, "\(g)")
+        }
+        // Too few channels, a stride or a kernel without a transform: im2col + GEMM.
+        for g in [
+            ConvolutionGeometry(batch: 2, channels: 8, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3),
+            ConvolutionGeometry(batch: 2, channels: 16, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3,
+                                strideHeight: 2, strideWidth: 2),
+            ConvolutionGeometry(batch: 2, channels: 16, height: 9, width: 9, kernelHeight: 7, kernelWidth: 7),
+        ] {
+            XCTAssertEqual(winograd.convolutionWorkspace(geometry: g, filters: 16).count, 1, "\(g)")
+        }
+    }
+
+    func testForwardMatchesDirectConvolution() throws {
+        var random = TestRandom(seed: 50)
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads, winograd: true)
+            for (index, (g, filters)) in cases.enumerated() {
+                let activation: Activation? = index % 2 == 0 ? .relu : nil
+                let input = random.floats(g.batch * g.channels * g.height * g.width)
+                let weights = random.floats(filters * g.columnRows)
+                let bias = random.floats(filters)
+                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+                try engine.convolutionForward(
+                    try engine.tensor(input, Shape(input.count)), weight: try engine.tensor(weights, Shape(weights.count)),
+                    bias: try engine.tensor(bias, Shape(filters)), activation: activation, geometry: g,
+                    filters: filters, workspace: try workspace(engine, g, filters), into: output)
+                var expected = NaiveReference.addBias(
+                    bias, to: NaiveReference.convolution(input, weights: weights, filters: filters, geometry: g),
+                    batch: g.batch, channels: filters, spatial: g.outputHeight * g.outputWidth)
+                if let activation { expected = NaiveReference.activate(activation, expected) }
+                assertWithinBound(try engine.download(output), expected, "Y, \(threads) threads, \(g)")
+            }
+        }
+    }
+
+    func testBackwardMatchesNaiveGradients() throws {
+        var random = TestRandom(seed: 51)
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads, winograd: true)
+            for (index, (g, filters)) in cases.enumerated() {
+                let activation: Activation? = index % 2 == 1 ? .relu : nil
+                let spatial = g.outputHeight * g.outputWidth
+                let input = random.floats(g.batch * g.channels * g.height * g.width)
+                let weights = random.floats(filters * g.columnRows)
+                let gradOutput = random.floats(g.batch * filters * spatial)
+                let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
+                                                   try engine.tensor(weights, Shape(weights.count)))
+                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+                let workspace = try workspace(engine, g, filters)
+                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
+                                              geometry: g, filters: filters, workspace: workspace, into: output)
+                let forward = try engine.download(output)
+                let gradWeight = try engine.poisoned(Shape(weights.count))
+                let gradBias = try engine.poisoned(Shape(filters))
+                let gradInput = try engine.poisoned(Shape(input.count))
+                try engine.convolutionBackward(
+                    try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
+                    weight: weightTensor, activation: activation, geometry: g, filters: filters, workspace: workspace,
+                    gradWeight: gradWeight, gradBias: gradBias, gradInput: gradInput)
+
+                let dz = activation.map {
+                    NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
+                } ?? gradOutput
+                let channelMajor = NaiveReference.batchMajorToChannelMajor(dz, batch: g.batch, channels: filters,
+                                                                           spatial: spatial)
+                let columns = NaiveReference.im2col(input, geometry: g)
+                let expectedWeight = NaiveReference.gemm(
+                    transposeA: false, transposeB: true, m: filters, n: g.columnRows, k: g.columnCount, alpha: 1,
+                    a: channelMajor, lda: g.columnCount, b: columns, ldb: g.columnCount, beta: 0,
+                    c: [Float](repeating: 0, count: weights.count), ldc: g.columnRows)
+                let columnGradient = NaiveReference.gemm(
+                    transposeA: true, transposeB: false, m: g.columnRows, n: g.columnCount, k: filters, alpha: 1,
+                    a: weights, lda: g.columnRows, b: channelMajor, ldb: g.columnCount, beta: 0,
+                    c: [Float](repeating: 0, count: columns.count), ldc: g.columnCount)
+                let what = "\(threads) threads, \(g)"
+                assertWithinBound(try engine.download(gradWeight), expectedWeight, "dW \(what)")
+                assertWithinBound(try engine.download(gradInput), NaiveReference.col2im(columnGradient, geometry: g),
+                                  "dX \(what)")
+                assertWithinBound(try engine.download(gradBias),
+                                  NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
+                                  "db \(what)")
+            }
+        }
+    }
+
+    /// Winograd and im2col + GEMM engines agree on the same layer, forward and backward, without a gradient for
+    /// the input (the first layer's case, which skips the input-gradient products).
+    func testAgreesWithTheGEMMPathWithoutInputGradient() throws {
+        var random = TestRandom(seed: 52)
+        let g = ConvolutionGeometry(batch: 6, channels: 16, height: 12, width: 12, kernelHeight: 5, kernelWidth: 5,
+                                    paddingHeight: 2, paddingWidth: 2)
+        let filters = 32
+        let input = random.floats(g.batch * g.channels * g.height * g.width)
+        let weights = random.floats(filters * g.columnRows)
+        let gradOutput = random.floats(g.batch * filters * g.outputHeight * g.outputWidth)
+        var results: [[Float]] = []
+        for engine in [CPUEngine(threads: 2, winograd: true), CPUEngine(threads: 2, winograd: false)] {
+            let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
+                                               try engine.tensor(weights, Shape(weights.count)))
+            let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+            let workspace = try workspace(engine, g, filters)
+            try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: .relu,
+                                          geometry: g, filters: filters, workspace: workspace, into: output)
+            let gradWeight = try engine.poisoned(Shape(weights.count))
+            try engine.convolutionBackward(
+                try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
+                weight: weightTensor, activation: .relu, geometry: g, filters: filters, workspace: workspace,
+                gradWeight: gradWeight, gradBias: nil, gradInput: nil)
+            results.append(try engine.download(output) + engine.download(gradWeight))
+        }
+        assertWithinBound(results[0], results[1], "Winograd vs GEMM")
+    }
+
+    func testWorkspaceIsPerWorkerChunkNotPerBatch() {
+        let engine = CPUEngine(threads: 2, winograd: true)
+        let g = ConvolutionGeometry(batch: 64, channels: 32, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5,
+                                    paddingHeight: 2, paddingWidth: 2)
+        let shapes = engine.convolutionWorkspace(geometry: g, filters: 64)
+        XCTAssertEqual(shapes.count, 2)
+        XCTAssertEqual(shapes.first?[0], 2)
+        // A worker transforms a chunk of a few samples at a time: both workers' scratch together stays below the
+        // products of the whole batch alone (64 positions × 64 filters × 16 tiles × 64 samples).
+        XCTAssertLessThan(shapes.first?.count ?? .max, 64 * 64 * 16 * 64)
+    }
+
+    private func assertWithinBound(_ actual: [Float], _ expected: [Float], _ what: String,
+                                   file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, what, file: file, line: line)
+        let scale = expected.map(abs).max() ?? 0
+        let error = zip(actual, expected).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertFalse(actual.contains { !$0.isFinite }, "\(what): non-finite values", file: file, line: line)
+        XCTAssertLessThanOrEqual(error, bound * max(scale, 1e-30), "\(what): relative error \(error / scale)",
+                                 file: file, line: line)
+        if ProcessInfo.processInfo.environment["DLTRAIN_PRINT_ERRORS"] != nil { print("\(what): \(error / scale)") }
+    }
+
+    private func workspace(_ engine: CPUEngine, _ g: ConvolutionGeometry, _ filters: Int) throws -> [Tensor] {
+        try engine.convolutionWorkspace(geometry: g, filters: filters).map { try engine.poisoned($0) }
+    }
+}
