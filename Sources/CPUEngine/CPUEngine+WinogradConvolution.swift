@@ -172,8 +172,8 @@ extension CPUEngine {
 
     // MARK: - Tiles
 
-    /// Copies `count` samples into the zero-bordered buffer, gathers their `α×α` tiles `[C, α, α, T]` and
-    /// transforms them: `V[α², C, T] = Bᵀ d B`.
+    /// Copies `count` samples into the zero-bordered buffer, gathers their `α×α` tiles `[α, α, C, T]` and
+    /// transforms them: `V[α², C, T] = Bᵀ d B` (one pass over all channels and tiles).
     private static func transformInputs(_ samples: UnsafeMutablePointer<Float>, count: Int, _ g: ConvolutionGeometry,
                                         _ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>) {
         let (padded, gathered) = (base + plan.padded, base + plan.tiles)
@@ -191,101 +191,72 @@ extension CPUEngine {
         for channel in 0..<channels {
             dl_gather_tiles(padded + channel &* planeSize, channels &* planeSize, paddedWidth, Int32(count),
                             Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha),
-                            gathered + channel &* alpha &* alpha &* tiles, tiles)
+                            gathered + channel &* tiles, channels &* tiles)
         }
-        for channel in 0..<channels {
-            WinogradTransform.apply(plan.transform.inputForward, gathered + channel * alpha * alpha * tiles,
-                                    inRow: alpha * tiles, inColumn: tiles,
-                                    into: base + plan.transformed + channel * tiles, outRow: alpha * channels * tiles,
-                                    outColumn: channels * tiles, count: tiles, scratch: base + plan.scratch)
-        }
+        let lanes = channels * tiles
+        WinogradTransform.apply(plan.transform.inputForward, gathered, inRow: alpha * lanes, inColumn: lanes,
+                                into: base + plan.transformed, outRow: alpha * lanes, outColumn: lanes, count: lanes,
+                                scratch: base + plan.scratch)
     }
 
-    /// `Y = Aᵀ M A` per filter and tile, written into the output samples `first ..< first + count` (tiles that
-    /// overhang the output drop their extra rows and columns).
+    /// `Y = Aᵀ M A` for every filter and tile (`[m, m, F, T]`), written into the output samples
+    /// `first ..< first + count` (tiles that overhang the output drop their extra rows and columns).
     private static func transformOutputs(_ products: UnsafeMutablePointer<Float>, count: Int, first: Int,
                                          _ g: ConvolutionGeometry, _ plan: WinogradPlan,
                                          _ base: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         let (filters, m, alpha) = (plan.filters, plan.transform.outputTile, plan.transform.alpha)
-        let tiles = count &* plan.tilesPerSample
+        let lanes = filters * count * plan.tilesPerSample
         let outputTiles = base + plan.outputTiles
-        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        WinogradTransform.apply(plan.transform.outputForward, products, inRow: alpha * lanes, inColumn: lanes,
+                                into: outputTiles, outRow: m * lanes, outColumn: lanes, count: lanes,
+                                scratch: base + plan.scratch)
+        let spatial = g.outputHeight * g.outputWidth
         for filter in 0..<filters {
-            WinogradTransform.apply(plan.transform.outputForward, products + filter * tiles,
-                                    inRow: alpha * filters * tiles, inColumn: filters * tiles, into: outputTiles,
-                                    outRow: m * tiles, outColumn: tiles, count: tiles, scratch: base + plan.scratch)
-            for sample in 0..<count {
-                let plane = y + ((first &+ sample) &* filters &+ filter) &* outputHeight &* outputWidth
-                for ty in 0..<plan.tileRows {
-                    for i in 0..<min(m, outputHeight &- ty &* m) {
-                        let line = plane + (ty &* m &+ i) &* outputWidth
-                        let tileBase = (sample &* plan.tileRows &+ ty) &* plan.tileColumns
-                        for tx in 0..<plan.tileColumns {
-                            for j in 0..<min(m, outputWidth &- tx &* m) {
-                                line[tx &* m &+ j] = outputTiles[(i &* m &+ j) &* tiles &+ tileBase &+ tx]
-                            }
-                        }
-                    }
-                }
-            }
+            dl_store_output_tiles(outputTiles + filter * count * plan.tilesPerSample, lanes,
+                                  y + (first * filters + filter) * spatial, filters * spatial, Int32(g.outputHeight),
+                                  Int32(g.outputWidth), Int32(count), Int32(plan.tileRows), Int32(plan.tileColumns),
+                                  Int32(m))
         }
     }
 
     /// Gathers the output gradient's `m×m` tiles of samples `first ..< first + count` (zero where a tile overhangs
-    /// the output) into `[F, m, m, T]` and transforms them: `dM[α², F, T] = A dY Aᵀ`, into the products buffer.
+    /// the output) into `[m, m, F, T]` and transforms them: `dM[α², F, T] = A dY Aᵀ`, into the products buffer.
     private static func transformOutputGradients(_ dy: UnsafeMutablePointer<Float>, count: Int, first: Int,
                                                  _ g: ConvolutionGeometry, _ plan: WinogradPlan,
                                                  _ base: UnsafeMutablePointer<Float>) {
         let (filters, m, alpha) = (plan.filters, plan.transform.outputTile, plan.transform.alpha)
-        let tiles = count &* plan.tilesPerSample
+        let lanes = filters * count * plan.tilesPerSample
         let gathered = base + plan.outputTiles
-        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        let spatial = g.outputHeight * g.outputWidth
         for filter in 0..<filters {
-            let target = gathered + filter &* m &* m &* tiles
-            for sample in 0..<count {
-                let plane = dy + ((first &+ sample) &* filters &+ filter) &* outputHeight &* outputWidth
-                for ty in 0..<plan.tileRows {
-                    let tileBase = (sample &* plan.tileRows &+ ty) &* plan.tileColumns
-                    for i in 0..<m {
-                        let row = ty &* m &+ i
-                        for tx in 0..<plan.tileColumns {
-                            for j in 0..<m {
-                                let column = tx &* m &+ j
-                                target[(i &* m &+ j) &* tiles &+ tileBase &+ tx] =
-                                    row < outputHeight && column < outputWidth
-                                    ? plane[row &* outputWidth &+ column] : 0
-                            }
-                        }
-                    }
-                }
-            }
-            WinogradTransform.apply(plan.transform.outputBackward, target, inRow: m * tiles, inColumn: tiles,
-                                    into: base + plan.products + filter * tiles, outRow: alpha * filters * tiles,
-                                    outColumn: filters * tiles, count: tiles, scratch: base + plan.scratch)
+            dl_load_output_tiles(dy + (first * filters + filter) * spatial, filters * spatial, Int32(g.outputHeight),
+                                 Int32(g.outputWidth), Int32(count), Int32(plan.tileRows), Int32(plan.tileColumns),
+                                 Int32(m), gathered + filter * count * plan.tilesPerSample, lanes)
         }
+        WinogradTransform.apply(plan.transform.outputBackward, gathered, inRow: m * lanes, inColumn: lanes,
+                                into: base + plan.products, outRow: alpha * lanes, outColumn: lanes, count: lanes,
+                                scratch: base + plan.scratch)
     }
 
-    /// `dd = B dV Bᵀ` per channel and tile (from the transformed buffer), summed over the overlapping tiles into the
-    /// zero-bordered gradient buffer, whose interiors become the input gradient of the chunk's samples.
+    /// `dd = B dV Bᵀ` for every channel and tile (from the transformed buffer), summed over the overlapping tiles
+    /// into the zero-bordered gradient buffer, whose interiors become the input gradient of the chunk's samples.
     private static func transformInputGradients(count: Int, _ g: ConvolutionGeometry, _ plan: WinogradPlan,
                                                 _ base: UnsafeMutablePointer<Float>,
                                                 into dx: UnsafeMutablePointer<Float>) {
         let (channels, m, alpha) = (plan.channels, plan.transform.outputTile, plan.transform.alpha)
         let tiles = count &* plan.tilesPerSample
+        let lanes = channels * tiles
         let (gradient, tileGradients) = (base + plan.paddedGradient, base + plan.tiles)
-        for channel in 0..<channels {
-            WinogradTransform.apply(plan.transform.inputBackward, base + plan.transformed + channel * tiles,
-                                    inRow: alpha * channels * tiles, inColumn: channels * tiles,
-                                    into: tileGradients + channel * alpha * alpha * tiles, outRow: alpha * tiles,
-                                    outColumn: tiles, count: tiles, scratch: base + plan.scratch)
-        }
+        WinogradTransform.apply(plan.transform.inputBackward, base + plan.transformed, inRow: alpha * lanes,
+                                inColumn: lanes, into: tileGradients, outRow: alpha * lanes, outColumn: lanes,
+                                count: lanes, scratch: base + plan.scratch)
         let (paddedHeight, paddedWidth) = (plan.paddedHeight, plan.paddedWidth)
         let planeSize = paddedHeight &* paddedWidth
         gradient.update(repeating: 0, count: count &* channels &* planeSize)
         for channel in 0..<channels {
-            dl_scatter_add_tiles(tileGradients + channel &* alpha &* alpha &* tiles, tiles,
-                                 gradient + channel &* planeSize, channels &* planeSize, paddedWidth, Int32(count),
-                                 Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha))
+            dl_scatter_add_tiles(tileGradients + channel &* tiles, lanes, gradient + channel &* planeSize,
+                                 channels &* planeSize, paddedWidth, Int32(count), Int32(plan.tileRows),
+                                 Int32(plan.tileColumns), Int32(m), Int32(alpha))
         }
         for plane in 0..<count &* channels {
             for row in 0..<g.height {

@@ -19,8 +19,8 @@ struct WinogradPlan {
     let chunkSamples: Int
 
     /// Per-worker offsets: padded samples and their gradient `[S, C, Hp, Wp]`; gathered input tiles (and input-tile
-    /// gradients) `[C, α, α, T]`; transformed inputs `[α², C, T]`; products `[α², F, T]`; output tiles `[m, m, T]`
-    /// (the gradient's `[F, m, m, T]` in backward); `WinogradTransform.apply`'s scratch; the transformed kernel
+    /// gradients) `[α, α, C, T]`; transformed inputs `[α², C, T]`; products `[α², F, T]`; output tiles (and their
+    /// gradients) `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel
     /// gradient `[α², F, C]`; the bias gradient `[F]`.
     let padded: Int
     let paddedGradient: Int

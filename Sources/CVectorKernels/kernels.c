@@ -76,3 +76,41 @@ void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *pl
             }
         }
 }
+
+DL_MULTIVERSION
+void dl_store_output_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
+                           int height, int width, int samples, int tileRows, int tileColumns, int m) {
+    for (int s = 0; s < samples; s++)
+        for (int ty = 0; ty < tileRows; ty++) {
+            ptrdiff_t tileBase = ((ptrdiff_t)s * tileRows + ty) * tileColumns;
+            for (int i = 0; i < m && ty * m + i < height; i++) {
+                float *restrict line = planes + s * sampleStride + (ptrdiff_t)(ty * m + i) * width;
+                for (int j = 0; j < m; j++) {
+                    const float *restrict in = source + (i * m + j) * sourceStride + tileBase;
+                    int full = (width - j + m - 1) / m;  // tiles whose column j lies inside the row
+                    int count = full < tileColumns ? full : tileColumns;
+                    for (int tx = 0; tx < count; tx++) line[tx * m + j] = in[tx];
+                }
+            }
+        }
+}
+
+DL_MULTIVERSION
+void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int height, int width, int samples,
+                          int tileRows, int tileColumns, int m, float *target, ptrdiff_t targetStride) {
+    for (int s = 0; s < samples; s++)
+        for (int ty = 0; ty < tileRows; ty++) {
+            ptrdiff_t tileBase = ((ptrdiff_t)s * tileRows + ty) * tileColumns;
+            for (int i = 0; i < m; i++) {
+                int row = ty * m + i;
+                const float *restrict line = planes + s * sampleStride + (ptrdiff_t)row * width;
+                for (int j = 0; j < m; j++) {
+                    float *restrict out = target + (i * m + j) * targetStride + tileBase;
+                    int full = row < height ? (width - j + m - 1) / m : 0;
+                    int count = full < tileColumns ? (full > 0 ? full : 0) : tileColumns;
+                    for (int tx = 0; tx < count; tx++) out[tx] = line[tx * m + j];
+                    for (int tx = count; tx < tileColumns; tx++) out[tx] = 0;
+                }
+            }
+        }
+}

@@ -32,4 +32,14 @@ void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t widt
 void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
                           ptrdiff_t width, int samples, int tileRows, int tileColumns, int m, int alpha);
 
+/// Output tiles into planes, clipped: planes[s·sampleStride + (ty·m + i)·width + tx·m + j] =
+///   source[(i·m + j)·sourceStride + (s·tileRows + ty)·tileColumns + tx] wherever ty·m + i < height and
+///   tx·m + j < width.
+void dl_store_output_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
+                           int height, int width, int samples, int tileRows, int tileColumns, int m);
+
+/// The transpose of dl_store_output_tiles: tiles read from planes, zero where they overhang.
+void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int height, int width, int samples,
+                          int tileRows, int tileColumns, int m, float *target, ptrdiff_t targetStride);
+
 #endif
