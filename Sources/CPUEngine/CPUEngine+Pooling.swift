@@ -1,3 +1,4 @@
+import CVectorKernels
 import Engine
 
 extension CPUEngine {
@@ -13,6 +14,11 @@ extension CPUEngine {
                 if g.size == 2, g.stride == 2, g.padding == 0 {
                     Self.maxPool2x2(source, width: g.width, outputHeight: outputHeight, outputWidth: outputWidth,
                                     into: y.base + out, indices: index.base + out)
+                    continue
+                }
+                if g.padding == 0 {
+                    dl_max_pool_plane(source, Int32(g.width), Int32(g.size), Int32(g.stride), Int32(outputHeight),
+                                      Int32(outputWidth), y.base + out, index.base + out)
                     continue
                 }
                 for oy in 0..<outputHeight {

@@ -114,3 +114,40 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
             }
         }
 }
+
+/// One window position's candidates against the running maxima (contiguous, so it vectorises with blends).
+static inline void max_pool_candidates(const float *restrict values, float base, float step, int count,
+                                       float *restrict best, float *restrict at) {
+    for (int ox = 0; ox < count; ox++) {
+        float value = values[ox];
+        int wins = value > best[ox];
+        best[ox] = wins ? value : best[ox];
+        at[ox] = wins ? base + step * (float)ox : at[ox];
+    }
+}
+
+DL_MULTIVERSION
+void dl_max_pool_plane(const float *source, int width, int size, int stride, int outputHeight, int outputWidth,
+                       float *output, float *indices) {
+    float values[256];
+    for (int oy = 0; oy < outputHeight; oy++) {
+        int top = oy * stride;
+        for (int first = 0; first < outputWidth; first += 256) {
+            int count = outputWidth - first < 256 ? outputWidth - first : 256;
+            float *restrict best = output + (ptrdiff_t)oy * outputWidth + first;
+            float *restrict at = indices + (ptrdiff_t)oy * outputWidth + first;
+            for (int ox = 0; ox < count; ox++) {
+                best[ox] = -__builtin_inff();
+                at[ox] = (float)(top * width + (first + ox) * stride);
+            }
+            for (int ky = 0; ky < size; ky++)
+                for (int kx = 0; kx < size; kx++) {
+                    int offset = (top + ky) * width + kx + first * stride;
+                    const float *restrict line = source + offset;
+                    for (int ox = 0; ox < count; ox++) values[ox] = line[ox * stride];
+                    max_pool_candidates(values, (float)offset, (float)stride, count, best, at);
+                }
+            for (int ox = 0; ox < count; ox++) best[ox] = source[(int)at[ox]];
+        }
+    }
+}
