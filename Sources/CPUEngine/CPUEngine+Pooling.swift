@@ -12,8 +12,8 @@ extension CPUEngine {
                 let source = x.base + plane * g.height * g.width
                 var out = plane * outputHeight * outputWidth
                 if g.size == 2, g.stride == 2, g.padding == 0 {
-                    Self.maxPool2x2(source, width: g.width, outputHeight: outputHeight, outputWidth: outputWidth,
-                                    into: y.base + out, indices: index.base + out)
+                    dl_max_pool_2x2_plane(source, Int32(g.width), Int32(outputHeight), Int32(outputWidth),
+                                          y.base + out, index.base + out)
                     continue
                 }
                 if g.padding == 0 {
@@ -46,17 +46,6 @@ extension CPUEngine {
         }
     }
 
-    /// The common 2×2, stride 2, unpadded case of `maxPool` for one plane, with the same first-maximum ties.
-    private static func maxPool2x2(_ source: UnsafeMutablePointer<Float>, width: Int, outputHeight: Int,
-                                   outputWidth: Int, into output: UnsafeMutablePointer<Float>,
-                                   indices: UnsafeMutablePointer<Float>) {
-        for oy in 0..<outputHeight {
-            VectorKernels.maxPool2x2Row(source + 2 * oy * width, topOffset: 2 * oy * width, width: width,
-                                        outputWidth: outputWidth, into: output + oy * outputWidth,
-                                        indices: indices + oy * outputWidth)
-        }
-    }
-
     public func maxPoolBackward(_ gradOutput: Tensor, indices: Tensor, geometry g: PoolingGeometry,
                                 into gradInput: Tensor) throws {
         let (dy, index, dx) = (try cpu(gradOutput).data, try cpu(indices).data, try cpu(gradInput).data)
@@ -67,8 +56,9 @@ extension CPUEngine {
             // Disjoint windows: every input pixel is written once, the maximum's dy or 0 (no zeroing pass).
             loop.forEach(g.planes, itemCost: planeSize + 2 * outputSize) { planes in
                 for plane in planes {
-                    Self.maxPool2x2Backward(dy.base + plane * outputSize, indices: index.base + plane * outputSize,
-                                            g, into: dx.base + plane * planeSize)
+                    dl_max_pool_2x2_backward_plane(dy.base + plane * outputSize, index.base + plane * outputSize,
+                                                   Int32(g.height), Int32(g.width), Int32(g.outputHeight),
+                                                   Int32(g.outputWidth), dx.base + plane * planeSize)
                 }
             }
             return
@@ -83,25 +73,6 @@ extension CPUEngine {
                 }
             }
         }
-    }
-
-    /// `maxPoolBackward` of one plane for 2×2, stride-2, unpadded windows.
-    private static func maxPool2x2Backward(_ dy: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Float>,
-                                           _ g: PoolingGeometry, into dx: UnsafeMutablePointer<Float>) {
-        let (width, outputHeight, outputWidth) = (g.width, g.outputHeight, g.outputWidth)
-        for oy in 0..<outputHeight {
-            let (top, rowOffset) = (dx + 2 &* oy &* width, 2 &* oy &* width)
-            VectorKernels.maxPool2x2BackwardRow(dy + oy &* outputWidth, indices: indices + oy &* outputWidth,
-                                                topOffset: rowOffset, width: width, outputWidth: outputWidth,
-                                                into: top)
-            // An odd width leaves a column no window covers.
-            for x in 2 &* outputWidth..<width {
-                top[x] = 0
-                top[width &+ x] = 0
-            }
-        }
-        // So does an odd height, for the last row(s).
-        (dx + 2 * outputHeight * width).update(repeating: 0, count: (g.height - 2 * outputHeight) * width)
     }
 
     public func avgPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor) throws {

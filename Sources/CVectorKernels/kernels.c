@@ -151,3 +151,56 @@ void dl_max_pool_plane(const float *source, int width, int size, int stride, int
         }
     }
 }
+
+DL_MULTIVERSION
+void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int outputWidth, float *output,
+                           float *indices) {
+    for (int oy = 0; oy < outputHeight; oy++) {
+        const float *restrict top = source + (ptrdiff_t)2 * oy * width;
+        const float *restrict bottom = top + width;
+        float *restrict out = output + (ptrdiff_t)oy * outputWidth;
+        float *restrict at = indices + (ptrdiff_t)oy * outputWidth;
+        float offset = (float)(2 * oy * width);
+        for (int ox = 0; ox < outputWidth; ox++) {
+            float a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1];
+            float left = offset + (float)(2 * ox);
+            float best = a, where = left;
+            int wins = b > best;
+            best = wins ? b : best;
+            where = wins ? left + 1 : where;
+            wins = c > best;
+            best = wins ? c : best;
+            where = wins ? left + (float)width : where;
+            wins = d > best;
+            best = wins ? d : best;
+            where = wins ? left + (float)(width + 1) : where;
+            out[ox] = best;
+            at[ox] = where;
+        }
+    }
+}
+
+DL_MULTIVERSION
+void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indices, int height, int width,
+                                    int outputHeight, int outputWidth, float *gradInput) {
+    for (int oy = 0; oy < outputHeight; oy++) {
+        float *restrict top = gradInput + (ptrdiff_t)2 * oy * width;
+        float *restrict bottom = top + width;
+        const float *restrict dy = gradOutput + (ptrdiff_t)oy * outputWidth;
+        const float *restrict at = indices + (ptrdiff_t)oy * outputWidth;
+        float offset = (float)(2 * oy * width);
+        for (int ox = 0; ox < outputWidth; ox++) {
+            float inside = at[ox] - (offset + (float)(2 * ox));  // 0, 1, width or width + 1 (exact)
+            float g = dy[ox];
+            top[2 * ox] = inside == 0 ? g : 0;
+            top[2 * ox + 1] = inside == 1 ? g : 0;
+            bottom[2 * ox] = inside == (float)width ? g : 0;
+            bottom[2 * ox + 1] = inside == (float)(width + 1) ? g : 0;
+        }
+        for (int x = 2 * outputWidth; x < width; x++) {
+            top[x] = 0;
+            bottom[x] = 0;
+        }
+    }
+    for (ptrdiff_t i = (ptrdiff_t)2 * outputHeight * width; i < (ptrdiff_t)height * width; i++) gradInput[i] = 0;
+}

@@ -48,4 +48,15 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
 void dl_max_pool_plane(const float *source, int width, int size, int stride, int outputHeight, int outputWidth,
                        float *output, float *indices);
 
+/// 2×2, stride-2 max pooling of one unpadded plane (`height`×`width`): each window's maximum and its plane offset
+/// (as a float); the top-left pixel starts as the maximum and ties keep the first in scan order (top-left,
+/// top-right, bottom-left, bottom-right).
+void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int outputWidth, float *output,
+                           float *indices);
+
+/// The backward pass of dl_max_pool_2x2_plane: every input pixel is written once, the window's gradient where
+/// `indices` names it and 0 elsewhere (including the last row and column an odd size leaves uncovered).
+void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indices, int height, int width,
+                                    int outputHeight, int outputWidth, float *gradInput);
+
 #endif
