@@ -27,13 +27,17 @@ extension CPUEngine {
         let spatial = g.outputHeight * g.outputWidth
         forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
             let base = scratch.base + worker * plan.perWorker
-            let (transformed, products) = (base + plan.transformed, base + plan.products)
+            let products = base + plan.products
             (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
             var first = samples.lowerBound
             while first < samples.upperBound {
                 let count = min(plan.chunkSamples, samples.upperBound - first)
                 let tiles = count * plan.tilesPerSample
-                Self.transformInputs(x.base + first * channels * g.height * g.width, count: count, g, plan, base)
+                // Kept for the backward pass: V of chunk k at cachedInputs + k·cachedInputStride.
+                let transformed = base + plan.cachedInputs
+                    + (first - samples.lowerBound) / plan.chunkSamples * plan.cachedInputStride
+                Self.transformInputs(x.base + first * channels * g.height * g.width, count: count, g, plan, base,
+                                     into: transformed)
                 for p in 0..<area {
                     // M_p[F, T] = U_p[F, C] · V_p[C, T]
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(tiles),
@@ -56,16 +60,15 @@ extension CPUEngine {
                           activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
                           workspace: [Tensor], gradWeight dw: SendablePointer<Float>,
                           gradBias db: SendablePointer<Float>?, gradInput dx: SendablePointer<Float>?) throws {
+        // The transformed kernels and inputs are the ones the forward pass left in the workspace.
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
-        if dx != nil { transformKernels(w, plan: plan, shared: shared, scratch: scratch, workers: workers) }
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
         let sampleSize = channels * g.height * g.width
         forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
             let base = scratch.base + worker * plan.perWorker
-            let (transformed, products) = (base + plan.transformed, base + plan.products)
+            let (inputGradients, products) = (base + plan.transformed, base + plan.products)
             let (kernelGradient, biasGradient) = (base + plan.kernelGradient, base + plan.biasGradient)
-            (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
             if db != nil { biasGradient.update(repeating: 0, count: filters) }
             var first = samples.lowerBound
             while first < samples.upperBound {
@@ -84,7 +87,8 @@ extension CPUEngine {
                         }
                     }
                 }
-                Self.transformInputs(x.base + first * sampleSize, count: count, g, plan, base)
+                let transformed = base + plan.cachedInputs
+                    + (first - samples.lowerBound) / plan.chunkSamples * plan.cachedInputStride
                 Self.transformOutputGradients(dy.base, count: count, first: first, g, plan, base)
                 for p in 0..<area {
                     // dU_p[F, C] (+)= dM_p[F, T] · V_p[C, T]ᵀ
@@ -96,11 +100,11 @@ extension CPUEngine {
                 }
                 if let dx {
                     for p in 0..<area {
-                        // dV_p[C, T] = U_p[F, C]ᵀ · dM_p[F, T]   (overwrites V_p, no longer needed)
+                        // dV_p[C, T] = U_p[F, C]ᵀ · dM_p[F, T]
                         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(channels), Int32(tiles),
                                     Int32(filters), 1, shared.base + plan.kernels + p * filters * channels,
                                     Int32(channels), products + p * filters * tiles, Int32(tiles), 0,
-                                    transformed + p * channels * tiles, Int32(tiles))
+                                    inputGradients + p * channels * tiles, Int32(tiles))
                     }
                     Self.transformInputGradients(count: count, g, plan, base, into: dx.base + first * sampleSize)
                 }
@@ -173,9 +177,10 @@ extension CPUEngine {
     // MARK: - Tiles
 
     /// Copies `count` samples into the zero-bordered buffer, gathers their `α×α` tiles `[α, α, C, T]` and
-    /// transforms them: `V[α², C, T] = Bᵀ d B` (one pass over all channels and tiles).
+    /// transforms them into `transformed`: `V[α², C, T] = Bᵀ d B` (one pass over all channels and tiles).
     private static func transformInputs(_ samples: UnsafeMutablePointer<Float>, count: Int, _ g: ConvolutionGeometry,
-                                        _ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>) {
+                                        _ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>,
+                                        into transformed: UnsafeMutablePointer<Float>) {
         let (padded, gathered) = (base + plan.padded, base + plan.tiles)
         let (channels, m, alpha) = (plan.channels, plan.transform.outputTile, plan.transform.alpha)
         let (paddedHeight, paddedWidth) = (plan.paddedHeight, plan.paddedWidth)
@@ -195,7 +200,7 @@ extension CPUEngine {
         }
         let lanes = channels * tiles
         WinogradTransform.apply(plan.transform.inputForward, gathered, inRow: alpha * lanes, inColumn: lanes,
-                                into: base + plan.transformed, outRow: alpha * lanes, outColumn: lanes, count: lanes,
+                                into: transformed, outRow: alpha * lanes, outColumn: lanes, count: lanes,
                                 scratch: base + plan.scratch)
     }
 
@@ -238,7 +243,7 @@ extension CPUEngine {
                                 scratch: base + plan.scratch)
     }
 
-    /// `dd = B dV Bᵀ` for every channel and tile (from the transformed buffer), summed over the overlapping tiles
+    /// `dd = B dV Bᵀ` for every channel and tile (dV from the transformed buffer), summed over the overlapping tiles
     /// into the zero-bordered gradient buffer, whose interiors become the input gradient of the chunk's samples.
     private static func transformInputGradients(count: Int, _ g: ConvolutionGeometry, _ plan: WinogradPlan,
                                                 _ base: UnsafeMutablePointer<Float>,

@@ -17,11 +17,14 @@ struct WinogradPlan {
     let paddedWidth: Int
     /// Samples transformed together by one worker.
     let chunkSamples: Int
+    /// Chunks of the largest worker's block of samples.
+    let chunksPerWorker: Int
 
     /// Per-worker offsets: padded samples and their gradient `[S, C, Hp, Wp]`; gathered input tiles (and input-tile
     /// gradients) `[α, α, C, T]`; transformed inputs `[α², C, T]`; products `[α², F, T]`; output tiles (and their
     /// gradients) `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel
-    /// gradient `[α², F, C]`; the bias gradient `[F]`.
+    /// gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs of every chunk of the worker's
+    /// samples (`chunksPerWorker` × `[α², C, T]`), which the forward pass leaves for the backward pass.
     let padded: Int
     let paddedGradient: Int
     let tiles: Int
@@ -31,6 +34,9 @@ struct WinogradPlan {
     let scratch: Int
     let kernelGradient: Int
     let biasGradient: Int
+    let cachedInputs: Int
+    /// Floats between consecutive chunks' transformed inputs.
+    let cachedInputStride: Int
     let perWorker: Int
 
     /// Shared offsets: transformed kernels `[α², F, C]` and kernels by position `[r, r, F·C]`.
@@ -59,6 +65,7 @@ struct WinogradPlan {
         paddedWidth = tileColumns * m + transform.kernel - 1
         let samplesPerWorker = (g.batch + workers - 1) / workers
         chunkSamples = max(1, min(samplesPerWorker, (Self.targetTiles + tilesPerSample / 2) / tilesPerSample))
+        chunksPerWorker = (samplesPerWorker + chunkSamples - 1) / chunkSamples
 
         func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
         let chunkTiles = chunkSamples * tilesPerSample
@@ -73,7 +80,9 @@ struct WinogradPlan {
         scratch = outputTiles + aligned(filters * m * m * chunkTiles)
         kernelGradient = scratch + aligned(area * WinogradTransform.lanes)
         biasGradient = kernelGradient + aligned(area * filters * channels)
-        perWorker = biasGradient + aligned(filters)
+        cachedInputs = biasGradient + aligned(filters)
+        cachedInputStride = aligned(area * channels * chunkTiles)
+        perWorker = cachedInputs + chunksPerWorker * cachedInputStride
 
         kernels = 0
         kernelLines = aligned(area * filters * channels)
