@@ -6,21 +6,33 @@
 #define DL_MULTIVERSION
 #endif
 
-/// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row).
+typedef float dl_vector __attribute__((vector_size(64)));
+
+static inline dl_vector load_vector(const float *p) {
+    dl_vector v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void store_vector(float *p, dl_vector v) { __builtin_memcpy(p, &v, sizeof v); }
+
+/// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row), 16 lanes at a time
+/// with the sum kept in a register: one store per 16 lanes whatever the row's length.
 static inline void combine(const dl_sparse_matrix *m, int row, const float *base, ptrdiff_t entryStride,
                            float *restrict target, ptrdiff_t width) {
     int begin = m->starts[row], end = m->starts[row + 1];
-    if (begin == end) {
-        for (ptrdiff_t t = 0; t < width; t++) target[t] = 0;
-        return;
+    const int *restrict columns = m->entryColumns;
+    const float *restrict values = m->entryValues;
+    ptrdiff_t t = 0;
+    for (; t + 16 <= width; t += 16) {
+        dl_vector sum = {0};
+        for (int e = begin; e < end; e++) sum += values[e] * load_vector(base + columns[e] * entryStride + t);
+        store_vector(target + t, sum);
     }
-    const float *restrict first = base + m->entryColumns[begin] * entryStride;
-    float a = m->entryValues[begin];
-    for (ptrdiff_t t = 0; t < width; t++) target[t] = a * first[t];
-    for (int e = begin + 1; e < end; e++) {
-        const float *restrict source = base + m->entryColumns[e] * entryStride;
-        float c = m->entryValues[e];
-        for (ptrdiff_t t = 0; t < width; t++) target[t] += c * source[t];
+    for (; t < width; t++) {
+        float sum = 0;
+        for (int e = begin; e < end; e++) sum += values[e] * base[columns[e] * entryStride + t];
+        target[t] = sum;
     }
 }
 
