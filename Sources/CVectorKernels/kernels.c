@@ -1,6 +1,6 @@
 #include "CVectorKernels.h"
 
-#if defined(__x86_64__) && defined(__clang__)
+#if defined(__x86_64__) && defined(__clang__) && !defined(DL_SINGLE_VERSION)  // (that: one build, for checks)
 #define DL_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define DL_MULTIVERSION
@@ -8,13 +8,10 @@
 
 typedef float dl_vector __attribute__((vector_size(64)));
 
-static inline dl_vector load_vector(const float *p) {
-    dl_vector v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void store_vector(float *p, dl_vector v) { __builtin_memcpy(p, &v, sizeof v); }
+/// Unaligned 16-float load and store (macros, not functions: a vector-typed argument would make the baseline
+/// clone's calling convention depend on the target).
+#define LOAD_VECTOR(p) ({ dl_vector v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
+#define STORE_VECTOR(p, v) do { dl_vector v_ = (v); __builtin_memcpy((p), &v_, sizeof v_); } while (0)
 
 /// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row), 16 lanes at a time
 /// with the sum kept in a register: one store per 16 lanes whatever the row's length.
@@ -26,8 +23,8 @@ static inline void combine(const dl_sparse_matrix *m, int row, const float *base
     ptrdiff_t t = 0;
     for (; t + 16 <= width; t += 16) {
         dl_vector sum = {0};
-        for (int e = begin; e < end; e++) sum += values[e] * load_vector(base + columns[e] * entryStride + t);
-        store_vector(target + t, sum);
+        for (int e = begin; e < end; e++) sum += values[e] * LOAD_VECTOR(base + columns[e] * entryStride + t);
+        STORE_VECTOR(target + t, sum);
     }
     for (; t < width; t++) {
         float sum = 0;
@@ -55,76 +52,89 @@ void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t in
     }
 }
 
+/// Tiles handled per block by the kernels that index tiles through a small table.
+enum { TILE_BLOCK = 1024 };
+
 DL_MULTIVERSION
 void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t width, int samples, int tileRows,
                      int tileColumns, int m, int alpha, float *target, ptrdiff_t targetStride) {
-    for (int i = 0; i < alpha; i++)
-        for (int j = 0; j < alpha; j++) {
-            float *restrict out = target + (i * alpha + j) * targetStride;
-            for (int s = 0; s < samples; s++) {
-                const float *restrict line = planes + s * sampleStride + i * width + j;
-                for (int ty = 0; ty < tileRows; ty++) {
-                    for (int tx = 0; tx < tileColumns; tx++) out[tx] = line[tx * m];
-                    out += tileColumns;
-                    line += m * width;
+    int tiles = tileRows * tileColumns;
+    int offsets[TILE_BLOCK];  // a tile's top-left corner in the plane, for a block of a sample's tiles
+    for (int first = 0; first < tiles; first += TILE_BLOCK) {
+        int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
+        for (int t = 0; t < count; t++)
+            offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
+        for (int i = 0; i < alpha; i++)
+            for (int j = 0; j < alpha; j++)
+                for (int s = 0; s < samples; s++) {
+                    const float *restrict source = planes + s * sampleStride + i * width + j;
+                    float *restrict out = target + (i * alpha + j) * targetStride + (ptrdiff_t)s * tiles + first;
+                    for (int t = 0; t < count; t++) out[t] = source[offsets[t]];
                 }
-            }
-        }
+    }
 }
 
 DL_MULTIVERSION
 void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
                           ptrdiff_t width, int samples, int tileRows, int tileColumns, int m, int alpha) {
-    for (int i = 0; i < alpha; i++)
-        for (int j = 0; j < alpha; j++) {
-            const float *restrict in = source + (i * alpha + j) * sourceStride;
-            for (int s = 0; s < samples; s++) {
-                float *restrict line = planes + s * sampleStride + i * width + j;
-                for (int ty = 0; ty < tileRows; ty++) {
-                    for (int tx = 0; tx < tileColumns; tx++) line[tx * m] += in[tx];
-                    in += tileColumns;
-                    line += m * width;
+    int tiles = tileRows * tileColumns;
+    int offsets[TILE_BLOCK];
+    for (int first = 0; first < tiles; first += TILE_BLOCK) {
+        int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
+        for (int t = 0; t < count; t++)
+            offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
+        for (int i = 0; i < alpha; i++)
+            for (int j = 0; j < alpha; j++)
+                for (int s = 0; s < samples; s++) {
+                    const float *restrict in = source + (i * alpha + j) * sourceStride + (ptrdiff_t)s * tiles + first;
+                    float *restrict plane = planes + s * sampleStride + i * width + j;
+                    // Tiles start m pixels apart: for one (i, j) no two write the same pixel.
+#pragma clang loop vectorize(assume_safety)
+                    for (int t = 0; t < count; t++) plane[offsets[t]] += in[t];
                 }
-            }
-        }
+    }
 }
 
 DL_MULTIVERSION
 void dl_store_output_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
                            int height, int width, int samples, int tileRows, int tileColumns, int m) {
-    for (int s = 0; s < samples; s++)
-        for (int ty = 0; ty < tileRows; ty++) {
-            ptrdiff_t tileBase = ((ptrdiff_t)s * tileRows + ty) * tileColumns;
-            for (int i = 0; i < m && ty * m + i < height; i++) {
-                float *restrict line = planes + s * sampleStride + (ptrdiff_t)(ty * m + i) * width;
-                for (int j = 0; j < m; j++) {
-                    const float *restrict in = source + (i * m + j) * sourceStride + tileBase;
-                    int full = (width - j + m - 1) / m;  // tiles whose column j lies inside the row
-                    int count = full < tileColumns ? full : tileColumns;
-                    for (int tx = 0; tx < count; tx++) line[tx * m + j] = in[tx];
-                }
+    int index[TILE_BLOCK];  // where output column x of a row sits in the tile layout
+    for (int first = 0; first < width; first += TILE_BLOCK) {
+        int count = width - first < TILE_BLOCK ? width - first : TILE_BLOCK;
+        for (int x = 0; x < count; x++)
+            index[x] = (int)(((first + x) % m) * sourceStride + (first + x) / m);
+        for (int s = 0; s < samples; s++)
+            for (int y = 0; y < height; y++) {
+                const float *restrict in =
+                    source + (y % m) * m * sourceStride + ((ptrdiff_t)s * tileRows + y / m) * tileColumns;
+                float *restrict line = planes + s * sampleStride + (ptrdiff_t)y * width + first;
+                for (int x = 0; x < count; x++) line[x] = in[index[x]];
             }
-        }
+    }
 }
 
 DL_MULTIVERSION
 void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int height, int width, int samples,
                           int tileRows, int tileColumns, int m, float *target, ptrdiff_t targetStride) {
-    for (int s = 0; s < samples; s++)
-        for (int ty = 0; ty < tileRows; ty++) {
-            ptrdiff_t tileBase = ((ptrdiff_t)s * tileRows + ty) * tileColumns;
-            for (int i = 0; i < m; i++) {
-                int row = ty * m + i;
-                const float *restrict line = planes + s * sampleStride + (ptrdiff_t)row * width;
-                for (int j = 0; j < m; j++) {
-                    float *restrict out = target + (i * m + j) * targetStride + tileBase;
-                    int full = row < height ? (width - j + m - 1) / m : 0;
-                    int count = full < tileColumns ? (full > 0 ? full : 0) : tileColumns;
-                    for (int tx = 0; tx < count; tx++) out[tx] = line[tx * m + j];
-                    for (int tx = count; tx < tileColumns; tx++) out[tx] = 0;
-                }
-            }
+    int tiles = tileRows * tileColumns;
+    int rows[TILE_BLOCK], columns[TILE_BLOCK];  // a tile's top-left output pixel
+    for (int first = 0; first < tiles; first += TILE_BLOCK) {
+        int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
+        for (int t = 0; t < count; t++) {
+            rows[t] = ((first + t) / tileColumns) * m;
+            columns[t] = ((first + t) % tileColumns) * m;
         }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++)
+                for (int s = 0; s < samples; s++) {
+                    const float *restrict plane = planes + s * sampleStride;
+                    float *restrict out = target + (i * m + j) * targetStride + (ptrdiff_t)s * tiles + first;
+                    for (int t = 0; t < count; t++) {
+                        int row = rows[t] + i, column = columns[t] + j;
+                        out[t] = row < height && column < width ? plane[row * width + column] : 0;
+                    }
+                }
+    }
 }
 
 /// One window position's candidates against the running maxima (contiguous, so it vectorises with blends).
