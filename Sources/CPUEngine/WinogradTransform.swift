@@ -108,7 +108,7 @@ struct WinogradTransform: Sendable {
     }
 }
 
-/// A small dense matrix kept as its nonzero entries row by row (Winograd matrices are mostly 0 and ±1).
+/// A small matrix kept both dense and as its nonzero entries row by row, for `dl_winograd_apply`.
 struct SparseMatrix: Sendable {
     /// One nonzero coefficient.
     struct Entry: Sendable {
@@ -118,6 +118,8 @@ struct SparseMatrix: Sendable {
 
     let rows: Int
     let columns: Int
+    /// Row-major values, zeros included.
+    private let dense: [Float]
     /// Row `i`'s entries are `entries[starts[i]..<starts[i + 1]]`, as columns and values.
     private let starts: [Int32]
     private let entryColumns: [Int32]
@@ -126,6 +128,7 @@ struct SparseMatrix: Sendable {
     init(_ dense: [[Double]]) {
         rows = dense.count
         columns = dense[0].count
+        self.dense = dense.flatMap { $0.map(Float.init) }
         var starts: [Int32] = [0]
         var entryColumns: [Int32] = []
         var entryValues: [Float] = []
@@ -141,19 +144,17 @@ struct SparseMatrix: Sendable {
         self.entryValues = entryValues
     }
 
-    /// The dense value at `(row, column)`.
-    subscript(row: Int, column: Int) -> Float {
-        let entries = Int(starts[row])..<Int(starts[row + 1])
-        return entries.first { entryColumns[$0] == Int32(column) }.map { entryValues[$0] } ?? 0
-    }
 
     /// Calls `body` with the C view of the matrix, valid during the call.
     func withMatrix<R>(_ body: (dl_sparse_matrix) -> R) -> R {
-        starts.withUnsafeBufferPointer { s in
-            entryColumns.withUnsafeBufferPointer { c in
-                entryValues.withUnsafeBufferPointer { v in
-                    body(dl_sparse_matrix(rows: Int32(rows), columns: Int32(columns), starts: s.baseAddress,
-                                          entryColumns: c.baseAddress, entryValues: v.baseAddress))
+        dense.withUnsafeBufferPointer { d in
+            starts.withUnsafeBufferPointer { s in
+                entryColumns.withUnsafeBufferPointer { c in
+                    entryValues.withUnsafeBufferPointer { v in
+                        body(dl_sparse_matrix(rows: Int32(rows), columns: Int32(columns), dense: d.baseAddress,
+                                              starts: s.baseAddress, entryColumns: c.baseAddress,
+                                              entryValues: v.baseAddress))
+                    }
                 }
             }
         }

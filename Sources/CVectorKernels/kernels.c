@@ -13,14 +13,30 @@ typedef float dl_vector __attribute__((vector_size(64)));
 #define LOAD_VECTOR(p) ({ dl_vector v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
 #define STORE_VECTOR(p, v) do { dl_vector v_ = (v); __builtin_memcpy((p), &v_, sizeof v_); } while (0)
 
-/// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row), 16 lanes at a time
-/// with the sum kept in a register: one store per 16 lanes whatever the row's length.
-static inline void combine(const dl_sparse_matrix *m, int row, const float *base, ptrdiff_t entryStride,
+/// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row), with the sums kept
+/// in registers: one store per 16 lanes whatever the row's length.
+static inline __attribute__((always_inline)) void combine(const dl_sparse_matrix *m, int row, const float *base, ptrdiff_t entryStride,
                            float *restrict target, ptrdiff_t width) {
     int begin = m->starts[row], end = m->starts[row + 1];
     const int *restrict columns = m->entryColumns;
     const float *restrict values = m->entryValues;
     ptrdiff_t t = 0;
+    // 64 lanes per entry (four accumulators) amortise reading the entry; then 16 at a time.
+    for (; t + 64 <= width; t += 64) {
+        dl_vector s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+        for (int e = begin; e < end; e++) {
+            const float *source = base + columns[e] * entryStride + t;
+            float c = values[e];
+            s0 += c * LOAD_VECTOR(source);
+            s1 += c * LOAD_VECTOR(source + 16);
+            s2 += c * LOAD_VECTOR(source + 32);
+            s3 += c * LOAD_VECTOR(source + 48);
+        }
+        STORE_VECTOR(target + t, s0);
+        STORE_VECTOR(target + t + 16, s1);
+        STORE_VECTOR(target + t + 32, s2);
+        STORE_VECTOR(target + t + 48, s3);
+    }
     for (; t + 16 <= width; t += 16) {
         dl_vector sum = {0};
         for (int e = begin; e < end; e++) sum += values[e] * LOAD_VECTOR(base + columns[e] * entryStride + t);
@@ -33,11 +49,82 @@ static inline void combine(const dl_sparse_matrix *m, int row, const float *base
     }
 }
 
+/// The two-pass transform for a P×Q matrix known at compile time: every product unrolled, 16 lanes per vector,
+/// the Q inputs of a column held in registers. Zero coefficients are multiplied, not skipped (cheaper than a
+/// loop over entries); a lane count that is not a multiple of 16 ends with a scalar tail.
+#define DEFINE_DENSE_APPLY(P, Q)                                                                                   \
+    static inline __attribute__((always_inline)) void apply_##P##x##Q(const float *matrix, const float *input, ptrdiff_t inRow,                  \
+                                       ptrdiff_t inColumn, float *output, ptrdiff_t outRow, ptrdiff_t outColumn,   \
+                                       ptrdiff_t count, float *scratch, ptrdiff_t lanes) {                         \
+        float c[P][Q];                                                                                             \
+        for (int i = 0; i < P; i++)                                                                                \
+            for (int k = 0; k < Q; k++) c[i][k] = matrix[i * Q + k];                                               \
+        for (ptrdiff_t first = 0; first < count; first += lanes) {                                                 \
+            ptrdiff_t width = count - first < lanes ? count - first : lanes, vectorEnd = width / 16 * 16;          \
+            for (int l = 0; l < Q; l++) {                                                                          \
+                const float *in = input + l * inColumn + first;                                                    \
+                for (ptrdiff_t t = 0; t < vectorEnd; t += 16) {                                                    \
+                    dl_vector x[Q];                                                                                \
+                    for (int k = 0; k < Q; k++) x[k] = LOAD_VECTOR(in + k * inRow + t);                            \
+                    for (int i = 0; i < P; i++) {                                                                  \
+                        dl_vector sum = c[i][0] * x[0];                                                            \
+                        for (int k = 1; k < Q; k++) sum += c[i][k] * x[k];                                         \
+                        STORE_VECTOR(scratch + (i * Q + l) * lanes + t, sum);                                      \
+                    }                                                                                              \
+                }                                                                                                  \
+                for (ptrdiff_t t = vectorEnd; t < width; t++)                                                      \
+                    for (int i = 0; i < P; i++) {                                                                  \
+                        float sum = c[i][0] * in[t];                                                               \
+                        for (int k = 1; k < Q; k++) sum += c[i][k] * in[k * inRow + t];                            \
+                        scratch[(i * Q + l) * lanes + t] = sum;                                                    \
+                    }                                                                                              \
+            }                                                                                                      \
+            for (int i = 0; i < P; i++) {                                                                          \
+                const float *rows = scratch + i * Q * lanes;                                                       \
+                float *out = output + i * outRow + first;                                                          \
+                for (ptrdiff_t t = 0; t < vectorEnd; t += 16) {                                                    \
+                    dl_vector y[Q];                                                                                \
+                    for (int l = 0; l < Q; l++) y[l] = LOAD_VECTOR(rows + l * lanes + t);                          \
+                    for (int j = 0; j < P; j++) {                                                                  \
+                        dl_vector sum = c[j][0] * y[0];                                                            \
+                        for (int l = 1; l < Q; l++) sum += c[j][l] * y[l];                                         \
+                        STORE_VECTOR(out + j * outColumn + t, sum);                                                \
+                    }                                                                                              \
+                }                                                                                                  \
+                for (ptrdiff_t t = vectorEnd; t < width; t++)                                                      \
+                    for (int j = 0; j < P; j++) {                                                                  \
+                        float sum = c[j][0] * rows[t];                                                             \
+                        for (int l = 1; l < Q; l++) sum += c[j][l] * rows[l * lanes + t];                          \
+                        out[j * outColumn + t] = sum;                                                              \
+                    }                                                                                              \
+            }                                                                                                      \
+        }                                                                                                          \
+    }
+
+DEFINE_DENSE_APPLY(6, 6)
+DEFINE_DENSE_APPLY(4, 6)
+DEFINE_DENSE_APPLY(6, 4)
+DEFINE_DENSE_APPLY(8, 8)
+DEFINE_DENSE_APPLY(4, 8)
+DEFINE_DENSE_APPLY(8, 4)
+
 DL_MULTIVERSION
 void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes) {
     int rows = matrix.rows, columns = matrix.columns;
+#define DENSE_CASE(P, Q)                                                                                           \
+    if (rows == P && columns == Q) {                                                                               \
+        apply_##P##x##Q(matrix.dense, input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes);    \
+        return;                                                                                                    \
+    }
+    DENSE_CASE(6, 6)
+    DENSE_CASE(4, 6)
+    DENSE_CASE(6, 4)
+    DENSE_CASE(8, 8)
+    DENSE_CASE(4, 8)
+    DENSE_CASE(8, 4)
+#undef DENSE_CASE
     for (ptrdiff_t first = 0; first < count; first += lanes) {
         ptrdiff_t width = count - first < lanes ? count - first : lanes;
         // Pass 1: scratch[i, l] = Σ_k L[i, k]·in[k, l]
@@ -138,7 +225,7 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
 }
 
 /// One window position's candidates against the running maxima (contiguous, so it vectorises with blends).
-static inline void max_pool_candidates(const float *restrict values, float base, float step, int count,
+static inline __attribute__((always_inline)) void max_pool_candidates(const float *restrict values, float base, float step, int count,
                                        float *restrict best, float *restrict at) {
     for (int ox = 0; ox < count; ox++) {
         float value = values[ox];
