@@ -107,6 +107,10 @@ DEFINE_DENSE_APPLY(6, 4)
 DEFINE_DENSE_APPLY(8, 8)
 DEFINE_DENSE_APPLY(4, 8)
 DEFINE_DENSE_APPLY(8, 4)
+DEFINE_DENSE_APPLY(6, 3)
+DEFINE_DENSE_APPLY(3, 6)
+DEFINE_DENSE_APPLY(8, 5)
+DEFINE_DENSE_APPLY(5, 8)
 
 DL_MULTIVERSION
 void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
@@ -124,6 +128,10 @@ void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t in
     DENSE_CASE(8, 8)
     DENSE_CASE(4, 8)
     DENSE_CASE(8, 4)
+    DENSE_CASE(6, 3)
+    DENSE_CASE(3, 6)
+    DENSE_CASE(8, 5)
+    DENSE_CASE(5, 8)
 #undef DENSE_CASE
     for (ptrdiff_t first = 0; first < count; first += lanes) {
         ptrdiff_t width = count - first < lanes ? count - first : lanes;

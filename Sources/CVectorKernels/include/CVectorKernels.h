@@ -20,9 +20,9 @@ typedef struct {
 
 /// out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l] for `count` lanes: element (k, l) of lane t is
 /// input[k·inRow + l·inColumn + t], element (i, j) goes to output[i·outRow + j·outColumn + t]. `scratch` holds
-/// rows·columns·`lanes` floats; lanes are processed `lanes` at a time. The shapes of the F(4×4, 3×3) and
-/// F(4×4, 5×5) input and output transforms (6×6, 4×6, 6×4, 8×8, 4×8, 8×4) run fully unrolled code over the dense
-/// matrix; others loop over the nonzero entries.
+/// rows·columns·`lanes` floats; lanes are processed `lanes` at a time. The shapes of F(4×4, 3×3)'s and
+/// F(4×4, 5×5)'s transforms (6×6, 4×6, 6×4, 6×3, 3×6, 8×8, 4×8, 8×4, 8×5, 5×8) run fully unrolled code over the
+/// dense matrix; others loop over the nonzero entries.
 void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes);
