@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Engine"),
         // Vector loops compiled for AVX-512, AVX2 and baseline x86-64, picked at load time (the Swift targets
         // build for baseline x86-64 only).
-        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CVectorKernels"),
         .target(name: "CPUEngine", dependencies: ["Engine", "COpenBLAS", "CVectorKernels"]),
         .target(
             name: "OpenCLEngine",

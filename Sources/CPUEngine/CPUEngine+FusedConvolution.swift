@@ -2,11 +2,13 @@ import COpenBLAS
 import Dispatch
 import Engine
 
-/// Whole convolution layers on the host: each worker thread takes a contiguous block of samples and, per sample,
-/// unfolds it into a column matrix small enough to stay in its L2 cache, runs single-threaded `cblas_sgemm`
-/// straight into the NCHW output and applies bias and activation while the output is still in cache. No batched
-/// column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the backward pass re-unfolds
-/// each sample instead of keeping the columns, and sums per-worker weight and bias gradients at the end.
+/// Whole convolution layers on the host. Stride-1 3×3 and 5×5 layers with enough channels go to Winograd
+/// (`CPUEngine+WinogradConvolution.swift`); every other one runs here: each worker thread takes a contiguous block
+/// of samples and, per sample, unfolds it into a column matrix small enough to stay in its L2 cache, runs
+/// single-threaded `cblas_sgemm` straight into the NCHW output and applies bias and activation while the output is
+/// still in cache. No batched column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the
+/// backward pass re-unfolds each sample instead of keeping the columns, and sums per-worker weight and bias
+/// gradients at the end.
 extension CPUEngine {
     /// Float offsets of one worker's scratch: columns `[Ckk, S]`, column gradient `[Ckk, S]`, weight gradient
     /// `[F, Ckk]`, bias gradient `[F]`, and the zero-padded sample and its gradient `[C, H + 2p, W + 2p]`, each

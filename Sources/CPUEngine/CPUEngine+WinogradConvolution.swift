@@ -3,15 +3,22 @@ import CVectorKernels
 import Engine
 
 /// Stride-1 3×3 and 5×5 convolutions by Winograd minimal filtering (F(4×4, 3×3) and F(4×4, 5×5)): per worker and
-/// chunk of samples, the input tiles are transformed once, the α² transformed positions are α² single-threaded
-/// GEMMs `[F, C] · [C, tiles]`, and the products are transformed back straight into the NCHW output. The backward
-/// pass runs the same transforms in reverse: α² GEMMs for the kernel gradient and, when asked, α² for the input
-/// gradient. Multiplications per output and channel pair fall from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
+/// chunk of samples, the input tiles are gathered and transformed, the α² transformed positions are α²
+/// single-threaded GEMMs `[F, C] · [C, tiles]`, and the products are transformed back into output tiles and stored
+/// into the NCHW output. The backward pass runs the transposed transforms: α² GEMMs for the kernel gradient and,
+/// when asked, α² for the input gradient. Multiplications per output and channel pair fall from 9 to 2.25 (3×3)
+/// and from 25 to 4 (5×5).
+///
+/// The backward pass uses the transformed kernels (and, within `winogradCacheBytes`, the transformed inputs)
+/// that the forward pass left in the workspace, so it must follow the forward pass with the same input, weight and
+/// workspace. A NaN or infinity in an input tile makes the whole output tile NaN (direct convolution would confine
+/// it to the outputs that read it); the trainer stops on non-finite values either way.
 extension CPUEngine {
     /// The Winograd plan for a convolution, or nil when this engine does not use Winograd for it.
     func winogradPlan(_ g: ConvolutionGeometry, filters: Int) -> WinogradPlan? {
         guard winogradEnabled else { return nil }
-        return WinogradPlan(g, filters: filters, workers: convolutionWorkers(batch: g.batch))
+        return WinogradPlan(g, filters: filters, workers: convolutionWorkers(batch: g.batch),
+                            cacheFloats: winogradCacheBytes / MemoryLayout<Float>.size)
     }
 
     func winogradWorkspace(_ plan: WinogradPlan, batch: Int) -> [Shape] {
@@ -33,9 +40,8 @@ extension CPUEngine {
             while first < samples.upperBound {
                 let count = min(plan.chunkSamples, samples.upperBound - first)
                 let tiles = count * plan.tilesPerSample
-                // Kept for the backward pass: V of chunk k at cachedInputs + k·cachedInputStride.
-                let transformed = base + plan.cachedInputs
-                    + (first - samples.lowerBound) / plan.chunkSamples * plan.cachedInputStride
+                let chunk = (first - samples.lowerBound) / plan.chunkSamples
+                let transformed = Self.transformedInputs(plan, base, chunk: chunk)
                 Self.transformInputs(x.base + first * channels * g.height * g.width, count: count, g, plan, base,
                                      into: transformed)
                 for p in 0..<area {
@@ -60,7 +66,7 @@ extension CPUEngine {
                           activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
                           workspace: [Tensor], gradWeight dw: SendablePointer<Float>,
                           gradBias db: SendablePointer<Float>?, gradInput dx: SendablePointer<Float>?) throws {
-        // The transformed kernels and inputs are the ones the forward pass left in the workspace.
+        // The transformed kernels (and inputs, when cached) are the ones the forward pass left in the workspace.
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
@@ -69,6 +75,9 @@ extension CPUEngine {
             let base = scratch.base + worker * plan.perWorker
             let (inputGradients, products) = (base + plan.transformed, base + plan.products)
             let (kernelGradient, biasGradient) = (base + plan.kernelGradient, base + plan.biasGradient)
+            if !plan.cachesInputs {
+                (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
+            }
             if db != nil { biasGradient.update(repeating: 0, count: filters) }
             var first = samples.lowerBound
             while first < samples.upperBound {
@@ -87,8 +96,11 @@ extension CPUEngine {
                         }
                     }
                 }
-                let transformed = base + plan.cachedInputs
-                    + (first - samples.lowerBound) / plan.chunkSamples * plan.cachedInputStride
+                let chunk = (first - samples.lowerBound) / plan.chunkSamples
+                let transformed = Self.transformedInputs(plan, base, chunk: chunk)
+                if !plan.cachesInputs {
+                    Self.transformInputs(x.base + first * sampleSize, count: count, g, plan, base, into: transformed)
+                }
                 Self.transformOutputGradients(dy.base, count: count, first: first, g, plan, base)
                 for p in 0..<area {
                     // dU_p[F, C] (+)= dM_p[F, T] · V_p[C, T]ᵀ
@@ -175,6 +187,13 @@ extension CPUEngine {
     }
 
     // MARK: - Tiles
+
+    /// Where chunk `chunk` of a worker's samples keeps its transformed inputs `[α², C, T]`: its own slot when the
+    /// plan caches them for the backward pass, else the one slot.
+    private static func transformedInputs(_ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>, chunk: Int)
+        -> UnsafeMutablePointer<Float> {
+        base + plan.cachedInputs + (plan.cachesInputs ? chunk : 0) * plan.cachedInputStride
+    }
 
     /// Copies `count` samples into the zero-bordered buffer, gathers their `α×α` tiles `[α, α, C, T]` and
     /// transforms them into `transformed`: `V[α², C, T] = Bᵀ d B` (one pass over all channels and tiles).
@@ -275,14 +294,14 @@ extension CPUEngine {
     /// The per-worker and shared scratch tensors `winogradWorkspace` planned, and the worker count.
     private func winogradScratch(_ workspace: [Tensor], _ plan: WinogradPlan, batch: Int) throws
         -> (SendablePointer<Float>, SendablePointer<Float>, Int) {
+        let workers = convolutionWorkers(batch: batch)
         guard workspace.count == 2, workspace[0].shape.rank == 2, workspace[0].shape[1] == plan.perWorker,
-              workspace[0].shape[0] >= 1, workspace[1].shape.count == plan.sharedCount
+              workspace[0].shape[0] >= workers, workspace[1].shape.count == plan.sharedCount
         else {
             throw EngineError.invalidArgument(
                 "convolution: the workspace must be the tensors convolutionWorkspace planned "
-                    + "([workers, \(plan.perWorker)] and [\(plan.sharedCount)])")
+                    + "([\(workers), \(plan.perWorker)] and [\(plan.sharedCount)])")
         }
-        return (try cpu(workspace[0]).data, try cpu(workspace[1]).data,
-                min(workspace[0].shape[0], convolutionWorkers(batch: batch)))
+        return (try cpu(workspace[0]).data, try cpu(workspace[1]).data, workers)
     }
 }

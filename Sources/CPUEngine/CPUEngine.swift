@@ -23,14 +23,19 @@ public final class CPUEngine: ComputeEngine {
     /// filtering (the default) rather than im2col + GEMM.
     public let winogradEnabled: Bool
 
+    /// The most bytes of transformed inputs a Winograd layer's forward pass keeps for its backward pass (beyond
+    /// it, the backward pass transforms the inputs again).
+    public let winogradCacheBytes: Int
+
     /// Creates an engine using `threads` threads (default: every active processor) and sets OpenBLAS's count.
-    /// `winograd` defaults to on unless the environment sets `DLTRAIN_WINOGRAD=0`.
-    public init(threads: Int? = nil, winograd: Bool? = nil) {
+    /// `winograd` defaults to on unless the environment sets `DLTRAIN_WINOGRAD=0`; `winogradCacheBytes` to 256 MiB.
+    public init(threads: Int? = nil, winograd: Bool? = nil, winogradCacheBytes: Int = 256 << 20) {
         let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let environment = ProcessInfo.processInfo.environment
         self.threads = count
         self.loop = ParallelLoop(threads: count)
         winogradEnabled = winograd ?? (environment["DLTRAIN_WINOGRAD"] != "0")
+        self.winogradCacheBytes = max(0, winogradCacheBytes)
         useOpenBLASThreads = environment["DLTRAIN_BLAS_THREADS"] == "openblas"
         openblas_set_num_threads(Int32(useOpenBLASThreads ? count : 1))
     }

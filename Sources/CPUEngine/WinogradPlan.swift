@@ -2,8 +2,9 @@ import Engine
 
 /// How a Winograd convolution lays out one batch: the tile grid, how many samples each worker transforms at once
 /// (a chunk of about `targetTiles` tiles: the α² products per chunk are small GEMMs, but the chunk's transformed
-/// tiles stay in L2; 64 measured faster than 16, 32, 128 or 256 on fashion-mnist and AlexNet), and the float offsets of each worker's scratch and of the shared
-/// transformed kernels.
+/// tiles stay in L2; 64 measured faster than 16, 32, 128 or 256 on fashion-mnist and AlexNet), whether the forward
+/// pass keeps every chunk's transformed inputs for the backward pass, and the float offsets of each worker's scratch
+/// and of the shared transformed kernels.
 struct WinogradPlan {
     let transform: WinogradTransform
     let channels: Int
@@ -19,12 +20,16 @@ struct WinogradPlan {
     let chunkSamples: Int
     /// Chunks of the largest worker's block of samples.
     let chunksPerWorker: Int
+    /// Whether the forward pass keeps each chunk's transformed inputs for the backward pass (the batch's whole
+    /// transformed input, ≈ α²/m² times the input, fits the engine's budget); otherwise the backward pass
+    /// recomputes them into one slot.
+    let cachesInputs: Bool
 
     /// Per-worker offsets: padded samples and their gradient `[S, C, Hp, Wp]`; gathered input tiles (and input-tile
-    /// gradients) `[α, α, C, T]`; transformed inputs `[α², C, T]`; products `[α², F, T]`; output tiles (and their
-    /// gradients) `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel
-    /// gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs of every chunk of the worker's
-    /// samples (`chunksPerWorker` × `[α², C, T]`), which the forward pass leaves for the backward pass.
+    /// gradients) `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their gradients
+    /// `[α², F, T]`; output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the
+    /// transformed kernel gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`,
+    /// one slot per chunk of the worker's samples when `cachesInputs`, else one.
     let padded: Int
     let paddedGradient: Int
     let tiles: Int
@@ -49,7 +54,8 @@ struct WinogradPlan {
 
     /// The plan for `g`, or nil when Winograd does not apply: stride 1, a square 3×3 or 5×5 kernel, and at least
     /// 16 input channels and 16 filters (fewer make the α² products too thin to pay for the transforms).
-    init?(_ g: ConvolutionGeometry, filters: Int, workers: Int) {
+    /// `cacheFloats` bounds the transformed inputs kept for the backward pass, all workers together.
+    init?(_ g: ConvolutionGeometry, filters: Int, workers: Int, cacheFloats: Int) {
         guard g.strideHeight == 1, g.strideWidth == 1, g.kernelHeight == g.kernelWidth,
               let transform = WinogradTransform.forKernel(g.kernelHeight),
               g.channels >= 16, filters >= 16, g.outputHeight >= 1, g.outputWidth >= 1, g.batch >= 1
@@ -82,7 +88,8 @@ struct WinogradPlan {
         biasGradient = kernelGradient + aligned(area * filters * channels)
         cachedInputs = biasGradient + aligned(filters)
         cachedInputStride = aligned(area * channels * chunkTiles)
-        perWorker = cachedInputs + chunksPerWorker * cachedInputStride
+        cachesInputs = workers * chunksPerWorker * cachedInputStride <= cacheFloats
+        perWorker = cachedInputs + (cachesInputs ? chunksPerWorker : 1) * cachedInputStride
 
         kernels = 0
         kernelLines = aligned(area * filters * channels)

@@ -21,17 +21,17 @@ struct WinogradTransform: Sendable {
     var alpha: Int { outputTile + kernel - 1 }
 
     /// `Bᵀ` (`α×α`): input tile → transformed input.
-    let inputForward: SparseMatrix
+    let inputForward: TransformMatrix
     /// `Aᵀ` (`m×α`): transformed product → output tile.
-    let outputForward: SparseMatrix
+    let outputForward: TransformMatrix
     /// `G` (`α×r`): kernel → transformed kernel.
-    let kernelForward: SparseMatrix
+    let kernelForward: TransformMatrix
     /// `A` (`α×m`): output-tile gradient → transformed gradient.
-    let outputBackward: SparseMatrix
+    let outputBackward: TransformMatrix
     /// `B` (`α×α`): transformed input gradient → input-tile gradient.
-    let inputBackward: SparseMatrix
+    let inputBackward: TransformMatrix
     /// `Gᵀ` (`r×α`): transformed kernel gradient → kernel gradient.
-    let kernelBackward: SparseMatrix
+    let kernelBackward: TransformMatrix
 
     /// F(4×4, 3×3), six points: 2.25 multiplications per output and channel pair instead of 9.
     static let threeByThree = WinogradTransform(outputTile: 4, kernel: 3)
@@ -63,12 +63,12 @@ struct WinogradTransform: Sendable {
         let a = evaluation(m)
         let g = evaluation(r)
         let b = Self.inverse(evaluation(alpha))
-        inputForward = SparseMatrix(Self.transpose(b))
-        outputForward = SparseMatrix(Self.transpose(a))
-        kernelForward = SparseMatrix(g)
-        outputBackward = SparseMatrix(a)
-        inputBackward = SparseMatrix(b)
-        kernelBackward = SparseMatrix(Self.transpose(g))
+        inputForward = TransformMatrix(Self.transpose(b))
+        outputForward = TransformMatrix(Self.transpose(a))
+        kernelForward = TransformMatrix(g)
+        outputBackward = TransformMatrix(a)
+        inputBackward = TransformMatrix(b)
+        kernelBackward = TransformMatrix(Self.transpose(g))
     }
 
     private static func transpose(_ matrix: [[Double]]) -> [[Double]] {
@@ -99,7 +99,7 @@ struct WinogradTransform: Sendable {
 
     /// `out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l]` for `count` independent lanes: element `(k, l)` of lane `t`
     /// is `input[k·inRow + l·inColumn + t]`, element `(i, j)` goes to `output[i·outRow + j·outColumn + t]`.
-    static func apply(_ matrix: SparseMatrix, _ input: UnsafeMutablePointer<Float>, inRow: Int, inColumn: Int,
+    static func apply(_ matrix: TransformMatrix, _ input: UnsafeMutablePointer<Float>, inRow: Int, inColumn: Int,
                       into output: UnsafeMutablePointer<Float>, outRow: Int, outColumn: Int, count: Int,
                       scratch: UnsafeMutablePointer<Float>) {
         matrix.withMatrix { m in
@@ -108,55 +108,22 @@ struct WinogradTransform: Sendable {
     }
 }
 
-/// A small matrix kept both dense and as its nonzero entries row by row, for `dl_winograd_apply`.
-struct SparseMatrix: Sendable {
-    /// One nonzero coefficient.
-    struct Entry: Sendable {
-        let column: Int
-        let value: Float
-    }
-
+/// A small row-major matrix of a Winograd transform, converted to float for `dl_winograd_apply`.
+struct TransformMatrix: Sendable {
     let rows: Int
     let columns: Int
-    /// Row-major values, zeros included.
-    private let dense: [Float]
-    /// Row `i`'s entries are `entries[starts[i]..<starts[i + 1]]`, as columns and values.
-    private let starts: [Int32]
-    private let entryColumns: [Int32]
-    private let entryValues: [Float]
+    private let values: [Float]
 
     init(_ dense: [[Double]]) {
         rows = dense.count
         columns = dense[0].count
-        self.dense = dense.flatMap { $0.map(Float.init) }
-        var starts: [Int32] = [0]
-        var entryColumns: [Int32] = []
-        var entryValues: [Float] = []
-        for row in dense {
-            for (column, value) in row.enumerated() where value != 0 {
-                entryColumns.append(Int32(column))
-                entryValues.append(Float(value))
-            }
-            starts.append(Int32(entryColumns.count))
-        }
-        self.starts = starts
-        self.entryColumns = entryColumns
-        self.entryValues = entryValues
+        values = dense.flatMap { $0.map(Float.init) }
     }
 
-
     /// Calls `body` with the C view of the matrix, valid during the call.
-    func withMatrix<R>(_ body: (dl_sparse_matrix) -> R) -> R {
-        dense.withUnsafeBufferPointer { d in
-            starts.withUnsafeBufferPointer { s in
-                entryColumns.withUnsafeBufferPointer { c in
-                    entryValues.withUnsafeBufferPointer { v in
-                        body(dl_sparse_matrix(rows: Int32(rows), columns: Int32(columns), dense: d.baseAddress,
-                                              starts: s.baseAddress, entryColumns: c.baseAddress,
-                                              entryValues: v.baseAddress))
-                    }
-                }
-            }
+    func withMatrix<R>(_ body: (dl_transform_matrix) -> R) -> R {
+        values.withUnsafeBufferPointer { v in
+            body(dl_transform_matrix(rows: Int32(rows), columns: Int32(columns), values: v.baseAddress))
         }
     }
 }

@@ -1,6 +1,6 @@
 #include "CVectorKernels.h"
 
-#if defined(__x86_64__) && defined(__clang__) && !defined(DL_SINGLE_VERSION)  // (that: one build, for checks)
+#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__) && !defined(DL_SINGLE_VERSION)
 #define DL_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define DL_MULTIVERSION
@@ -13,47 +13,12 @@ typedef float dl_vector __attribute__((vector_size(64)));
 #define LOAD_VECTOR(p) ({ dl_vector v_; __builtin_memcpy(&v_, (p), sizeof v_); v_; })
 #define STORE_VECTOR(p, v) do { dl_vector v_ = (v); __builtin_memcpy((p), &v_, sizeof v_); } while (0)
 
-/// target[t] = Σ_e value_e · source_e[t] over one matrix row's entries (zero for an empty row), with the sums kept
-/// in registers: one store per 16 lanes whatever the row's length.
-static inline __attribute__((always_inline)) void combine(const dl_sparse_matrix *m, int row, const float *base, ptrdiff_t entryStride,
-                           float *restrict target, ptrdiff_t width) {
-    int begin = m->starts[row], end = m->starts[row + 1];
-    const int *restrict columns = m->entryColumns;
-    const float *restrict values = m->entryValues;
-    ptrdiff_t t = 0;
-    // 64 lanes per entry (four accumulators) amortise reading the entry; then 16 at a time.
-    for (; t + 64 <= width; t += 64) {
-        dl_vector s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
-        for (int e = begin; e < end; e++) {
-            const float *source = base + columns[e] * entryStride + t;
-            float c = values[e];
-            s0 += c * LOAD_VECTOR(source);
-            s1 += c * LOAD_VECTOR(source + 16);
-            s2 += c * LOAD_VECTOR(source + 32);
-            s3 += c * LOAD_VECTOR(source + 48);
-        }
-        STORE_VECTOR(target + t, s0);
-        STORE_VECTOR(target + t + 16, s1);
-        STORE_VECTOR(target + t + 32, s2);
-        STORE_VECTOR(target + t + 48, s3);
-    }
-    for (; t + 16 <= width; t += 16) {
-        dl_vector sum = {0};
-        for (int e = begin; e < end; e++) sum += values[e] * LOAD_VECTOR(base + columns[e] * entryStride + t);
-        STORE_VECTOR(target + t, sum);
-    }
-    for (; t < width; t++) {
-        float sum = 0;
-        for (int e = begin; e < end; e++) sum += values[e] * base[columns[e] * entryStride + t];
-        target[t] = sum;
-    }
-}
-
 /// The two-pass transform for a P×Q matrix known at compile time: every product unrolled, 16 lanes per vector,
-/// the Q inputs of a column held in registers. Zero coefficients are multiplied, not skipped (cheaper than a
-/// loop over entries); a lane count that is not a multiple of 16 ends with a scalar tail.
+/// the Q inputs of a column held in registers. Zero coefficients are multiplied, not skipped (measured faster than
+/// a loop over the nonzero entries); a lane count that is not a multiple of 16 ends with a scalar tail.
 #define DEFINE_DENSE_APPLY(P, Q)                                                                                   \
-    static inline __attribute__((always_inline)) void apply_##P##x##Q(const float *matrix, const float *input, ptrdiff_t inRow,                  \
+    static inline __attribute__((always_inline)) void apply_##P##x##Q(                                             \
+        const float *matrix, const float *input, ptrdiff_t inRow,                                                  \
                                        ptrdiff_t inColumn, float *output, ptrdiff_t outRow, ptrdiff_t outColumn,   \
                                        ptrdiff_t count, float *scratch, ptrdiff_t lanes) {                         \
         float c[P][Q];                                                                                             \
@@ -113,13 +78,13 @@ DEFINE_DENSE_APPLY(8, 5)
 DEFINE_DENSE_APPLY(5, 8)
 
 DL_MULTIVERSION
-void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
+void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes) {
     int rows = matrix.rows, columns = matrix.columns;
 #define DENSE_CASE(P, Q)                                                                                           \
     if (rows == P && columns == Q) {                                                                               \
-        apply_##P##x##Q(matrix.dense, input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes);    \
+        apply_##P##x##Q(matrix.values, input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes);    \
         return;                                                                                                    \
     }
     DENSE_CASE(6, 6)
@@ -133,18 +98,7 @@ void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t in
     DENSE_CASE(8, 5)
     DENSE_CASE(5, 8)
 #undef DENSE_CASE
-    for (ptrdiff_t first = 0; first < count; first += lanes) {
-        ptrdiff_t width = count - first < lanes ? count - first : lanes;
-        // Pass 1: scratch[i, l] = Σ_k L[i, k]·in[k, l]
-        for (int i = 0; i < rows; i++)
-            for (int l = 0; l < columns; l++)
-                combine(&matrix, i, input + l * inColumn + first, inRow, scratch + (i * columns + l) * lanes, width);
-        // Pass 2: out[i, j] = Σ_l L[j, l]·scratch[i, l]
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < rows; j++)
-                combine(&matrix, j, scratch + i * columns * lanes, lanes, output + i * outRow + j * outColumn + first,
-                        width);
-    }
+    __builtin_trap();  // WinogradTransform builds only the shapes above
 }
 
 /// Tiles handled per block by the kernels that index tiles through a small table.
@@ -193,11 +147,11 @@ void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *pl
 DL_MULTIVERSION
 void dl_store_output_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
                            int height, int width, int samples, int tileRows, int tileColumns, int m) {
-    int index[TILE_BLOCK];  // where output column x of a row sits in the tile layout
+    ptrdiff_t index[TILE_BLOCK];  // where output column x of a row sits in the tile layout
     for (int first = 0; first < width; first += TILE_BLOCK) {
         int count = width - first < TILE_BLOCK ? width - first : TILE_BLOCK;
         for (int x = 0; x < count; x++)
-            index[x] = (int)(((first + x) % m) * sourceStride + (first + x) / m);
+            index[x] = ((first + x) % m) * sourceStride + (first + x) / m;
         for (int s = 0; s < samples; s++)
             for (int y = 0; y < height; y++) {
                 const float *restrict in =
@@ -233,7 +187,8 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
 }
 
 /// One window position's candidates against the running maxima (contiguous, so it vectorises with blends).
-static inline __attribute__((always_inline)) void max_pool_candidates(const float *restrict values, float base, float step, int count,
+static inline __attribute__((always_inline)) void max_pool_candidates(const float *restrict values, float base,
+                                                                     float step, int count,
                                        float *restrict best, float *restrict at) {
     for (int ox = 0; ox < count; ox++) {
         float value = values[ox];
@@ -264,7 +219,9 @@ void dl_max_pool_plane(const float *source, int width, int size, int stride, int
                     for (int ox = 0; ox < count; ox++) values[ox] = line[ox * stride];
                     max_pool_candidates(values, (float)offset, (float)stride, count, best, at);
                 }
-            for (int ox = 0; ox < count; ox++) best[ox] = source[(int)at[ox]];
+            // A window where nothing beat −∞ (all −∞ or NaN) reports its first pixel, read by an exact index.
+            for (int ox = 0; ox < count; ox++)
+                if (!(best[ox] > -__builtin_inff())) best[ox] = source[(ptrdiff_t)top * width + (first + ox) * stride];
         }
     }
 }

@@ -76,8 +76,9 @@ public protocol ComputeEngine: AnyObject {
                             geometry: ConvolutionGeometry, filters: Int, workspace: [Tensor],
                             into output: Tensor) throws
 
-    /// A whole convolution layer backward after `convolutionForward` on the same `input`, `output` and
-    /// `workspace`: `dZ = gradOutput·f′(output)` (may overwrite `gradOutput`), then overwrites
+    /// A whole convolution layer backward after `convolutionForward` on the same `input`, `weight`, `output` and
+    /// `workspace` (an engine may keep what it computed from them in the workspace): `dZ = gradOutput·f′(output)`
+    /// (may overwrite `gradOutput`), then overwrites
     /// `gradWeight[F, C·k·k] = dZ ⋆ input`, `gradBias[F] = Σ_{n,s} dZ` (when given) and
     /// `gradInput[N,C,H,W]` (when given) with the input gradient. Default: `activationBackward`, `biasGradient`,
     /// `batchMajorToChannelMajor`, two `gemm`s, `col2im`.

@@ -14,8 +14,9 @@ final class CPUEnginePoolingTests: XCTestCase {
         PoolingGeometry(batch: 3, channels: 1, height: 5, width: 11, size: 3, stride: 1, padding: 1),
         PoolingGeometry(batch: 1, channels: 1, height: 1, width: 1, size: 1, stride: 1),
         PoolingGeometry(batch: 8, channels: 16, height: 23, width: 23, size: 3, stride: 2),
-        // 2×2/2 vector path: odd sizes (uncovered last row and column), 8 outputs exactly, 15 and 17 (overlapping
-        // last vector, scalar tail).
+        // Unpadded windows run a C kernel in blocks of 256 outputs per row: 300 outputs take two blocks.
+        PoolingGeometry(batch: 1, channels: 2, height: 5, width: 601, size: 3, stride: 2),
+        // 2×2/2 (its own C kernel): odd sizes (uncovered last row and column), 8, 15, 17 and 16 outputs per row.
         PoolingGeometry(batch: 3, channels: 2, height: 7, width: 7, size: 2, stride: 2),
         PoolingGeometry(batch: 2, channels: 3, height: 29, width: 31, size: 2, stride: 2),
         PoolingGeometry(batch: 1, channels: 2, height: 16, width: 16, size: 2, stride: 2),

@@ -4,9 +4,9 @@ import XCTest
 
 /// The CPU engine's Winograd convolution (F(4×4, 3×3) and F(4×4, 5×5)) against the naive reference: forward,
 /// kernel, bias and input gradients, on tiles that overhang the output, outputs smaller than one tile, chunks that
-/// split a worker's samples, and more threads than samples. The error bound is relative to the largest value:
-/// Winograd reorders the sums and scales by the transform matrices, so it is not bitwise equal to direct
-/// convolution, but stays within a few float roundings of it.
+/// split a worker's samples (a partial chunk last), and more threads than samples. The error bound is relative to
+/// the largest value: Winograd reorders the sums and scales by the transform matrices, so it is not bitwise equal
+/// to direct convolution, but stays within a few float roundings of it.
 final class CPUEngineWinogradTests: XCTestCase {
     private let cases: [(ConvolutionGeometry, filters: Int)] = [
         (ConvolutionGeometry(batch: 3, channels: 16, height: 9, width: 11, kernelHeight: 3, kernelWidth: 3,
@@ -19,6 +19,9 @@ final class CPUEngineWinogradTests: XCTestCase {
                              paddingHeight: 1, paddingWidth: 1), 16),
         (ConvolutionGeometry(batch: 1, channels: 16, height: 10, width: 3, kernelHeight: 3, kernelWidth: 3,
                              paddingHeight: 2, paddingWidth: 0), 17),
+        // 16 tiles per sample, so chunks of 4 samples: one thread gets chunks of 4, 4 and 2.
+        (ConvolutionGeometry(batch: 10, channels: 16, height: 14, width: 14, kernelHeight: 3, kernelWidth: 3,
+                             paddingHeight: 1, paddingWidth: 1), 16),
     ]
     /// Largest error allowed, relative to the largest expected magnitude.
     private let bound: Float = 2e-5
@@ -51,7 +54,8 @@ final class CPUEngineWinogradTests: XCTestCase {
                 let bias = random.floats(filters)
                 let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
                 try engine.convolutionForward(
-                    try engine.tensor(input, Shape(input.count)), weight: try engine.tensor(weights, Shape(weights.count)),
+                    try engine.tensor(input, Shape(input.count)),
+                    weight: try engine.tensor(weights, Shape(weights.count)),
                     bias: try engine.tensor(bias, Shape(filters)), activation: activation, geometry: g,
                     filters: filters, workspace: try workspace(engine, g, filters), into: output)
                 var expected = NaiveReference.addBias(
@@ -141,16 +145,52 @@ final class CPUEngineWinogradTests: XCTestCase {
         assertWithinBound(results[0], results[1], "Winograd vs GEMM")
     }
 
-    func testWorkspaceIsPerWorkerChunkNotPerBatch() {
+    /// Without room to keep the transformed inputs, the backward pass transforms them again: same results, bit for
+    /// bit, and a smaller workspace.
+    func testBackwardWithoutTheInputCacheMatches() throws {
+        var random = TestRandom(seed: 53)
+        let g = ConvolutionGeometry(batch: 10, channels: 16, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5,
+                                    paddingHeight: 2, paddingWidth: 2)
+        let filters = 16
+        let input = random.floats(g.batch * g.channels * g.height * g.width)
+        let weights = random.floats(filters * g.columnRows)
+        let gradOutput = random.floats(g.batch * filters * g.outputHeight * g.outputWidth)
+        var results: [[Float]] = []
+        var sizes: [Int] = []
+        let engines = [CPUEngine(threads: 2, winograd: true), CPUEngine(threads: 2, winograd: true, winogradCacheBytes: 0)]
+        for engine in engines {
+            let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
+                                               try engine.tensor(weights, Shape(weights.count)))
+            let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+            let workspace = try workspace(engine, g, filters)
+            sizes.append(workspace.map(\.shape.count).reduce(0, +))
+            try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: nil,
+                                          geometry: g, filters: filters, workspace: workspace, into: output)
+            let (gradWeight, gradBias, gradInput) = (try engine.poisoned(Shape(weights.count)),
+                                                     try engine.poisoned(Shape(filters)),
+                                                     try engine.poisoned(Shape(input.count)))
+            try engine.convolutionBackward(
+                try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
+                weight: weightTensor, activation: nil, geometry: g, filters: filters, workspace: workspace,
+                gradWeight: gradWeight, gradBias: gradBias, gradInput: gradInput)
+            results.append(try engine.download(output) + engine.download(gradWeight) + engine.download(gradBias)
+                           + engine.download(gradInput))
+        }
+        XCTAssertEqual(results[0], results[1])
+        XCTAssertLessThan(sizes[1], sizes[0])
+    }
+
+    func testWorkspaceIsSmallerThanTheColumnMatrix() {
         let engine = CPUEngine(threads: 2, winograd: true)
         let g = ConvolutionGeometry(batch: 64, channels: 32, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5,
                                     paddingHeight: 2, paddingWidth: 2)
         let shapes = engine.convolutionWorkspace(geometry: g, filters: 64)
         XCTAssertEqual(shapes.count, 2)
         XCTAssertEqual(shapes.first?[0], 2)
-        // A worker transforms a chunk of a few samples at a time (keeping only the transformed inputs for the
-        // backward pass): far below the batch's im2col column matrix.
-        XCTAssertLessThan(shapes.first?.count ?? .max, g.columnRows * g.columnCount / 2)
+        // Per worker, one chunk of a few samples at a time, plus the transformed inputs the forward pass keeps for
+        // the backward pass (64/16 = 4× the input here, with the tiles' overhang 16²/14²): half the batch's im2col
+        // column matrix (25× the input) is a generous bound.
+        XCTAssertLessThan(shapes.map(\.count).reduce(0, +), g.columnRows * g.columnCount / 2)
     }
 
     private func assertWithinBound(_ actual: [Float], _ expected: [Float], _ what: String,

@@ -7,23 +7,19 @@
 
 #include <stddef.h>
 
-/// A small matrix, dense (row-major) and as its nonzero entries row by row: row i is entries
-/// starts[i] ..< starts[i + 1].
+/// A small row-major matrix.
 typedef struct {
     int rows;
     int columns;
-    const float *dense;
-    const int *starts;
-    const int *entryColumns;
-    const float *entryValues;
-} dl_sparse_matrix;
+    const float *values;
+} dl_transform_matrix;
 
 /// out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l] for `count` lanes: element (k, l) of lane t is
 /// input[k·inRow + l·inColumn + t], element (i, j) goes to output[i·outRow + j·outColumn + t]. `scratch` holds
-/// rows·columns·`lanes` floats; lanes are processed `lanes` at a time. The shapes of F(4×4, 3×3)'s and
-/// F(4×4, 5×5)'s transforms (6×6, 4×6, 6×4, 6×3, 3×6, 8×8, 4×8, 8×4, 8×5, 5×8) run fully unrolled code over the
-/// dense matrix; others loop over the nonzero entries.
-void dl_winograd_apply(dl_sparse_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
+/// rows·columns·`lanes` floats; lanes are processed `lanes` at a time. Only the shapes of F(4×4, 3×3)'s and
+/// F(4×4, 5×5)'s transforms exist (6×6, 4×6, 6×4, 6×3, 3×6, 8×8, 4×8, 8×4, 8×5, 5×8), each fully unrolled; any other
+/// shape traps.
+void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes);
 

@@ -17,7 +17,7 @@ extension ComparisonReport {
         lines += summaryTable()
         lines.append("")
         lines.append("ms: mean per iteration, forward/backward; GF/s: achieved GFLOP/s (forward + backward FLOPs")
-        lines.append("of direct convolution: where an engine multiplies less, e.g. Winograd, this is an effective rate);")
+        lines.append("of direct convolution: where an engine multiplies less, e.g. Winograd, it is an effective rate);")
         lines.append("* marks the layers that take most of the baseline's time. Agreement: largest relative")
         lines.append("difference max|a−b|/max|b| from [0] on the same weights and batch (logits, loss, gradients).")
         return lines.joined(separator: "\n")
