@@ -201,6 +201,35 @@ static inline __attribute__((always_inline)) void max_pool_candidates(const floa
 DL_MULTIVERSION
 void dl_max_pool_plane(const float *source, int width, int size, int stride, int outputHeight, int outputWidth,
                        float *output, float *indices) {
+    // Stride 2 (3×3/2 and the like): split the plane's rows into even and odd columns once, so every window
+    // position reads a contiguous run.
+    int rows = (outputHeight - 1) * stride + size, half = (width + 1) / 2;
+    if (stride == 2 && (ptrdiff_t)rows * half <= 8192) {
+        float even[8192], odd[8192];
+        for (int y = 0; y < rows; y++) {
+            const float *restrict line = source + (ptrdiff_t)y * width;
+            for (int x = 0; x < half; x++) even[y * half + x] = line[2 * x];
+            for (int x = 0; x < width / 2; x++) odd[y * half + x] = line[2 * x + 1];
+        }
+        for (int oy = 0; oy < outputHeight; oy++) {
+            float *restrict best = output + (ptrdiff_t)oy * outputWidth;
+            float *restrict at = indices + (ptrdiff_t)oy * outputWidth;
+            for (int ox = 0; ox < outputWidth; ox++) {
+                best[ox] = -__builtin_inff();
+                at[ox] = (float)(2 * oy * width + 2 * ox);
+            }
+            for (int ky = 0; ky < size; ky++)
+                for (int kx = 0; kx < size; kx++) {
+                    int y = 2 * oy + ky;
+                    // Column 2·ox + kx is even[ox + kx/2] for even kx, odd[ox + kx/2] for odd kx.
+                    const float *run = ((kx & 1) ? odd : even) + y * half + kx / 2;
+                    max_pool_candidates(run, (float)(y * width + kx), 2, outputWidth, best, at);
+                }
+            for (int ox = 0; ox < outputWidth; ox++)
+                if (!(best[ox] > -__builtin_inff())) best[ox] = source[(ptrdiff_t)2 * oy * width + 2 * ox];
+        }
+        return;
+    }
     float values[256];
     for (int oy = 0; oy < outputHeight; oy++) {
         int top = oy * stride;
