@@ -13,6 +13,8 @@ public final class CPUEngine: ComputeEngine {
     public private(set) var transfers = TransferStatistics()
 
     let loop: ParallelLoop
+    /// Scratch for products that rearrange an operand first (`gemm`'s small-batch path).
+    let gemmScratch = ScratchBuffer()
 
     /// Whether large GEMMs use OpenBLAS's own thread pool (`DLTRAIN_BLAS_THREADS=openblas`) rather than being
     /// split over the engine's threads, each running single-threaded OpenBLAS (the default: only one set of

@@ -307,3 +307,46 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
     }
     for (ptrdiff_t i = (ptrdiff_t)2 * outputHeight * width; i < (ptrdiff_t)height * width; i++) gradInput[i] = 0;
 }
+
+DL_MULTIVERSION
+void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target) {
+    for (int k = 0; k < K; k++)
+        for (int m = 0; m < 16; m++) target[(ptrdiff_t)k * 16 + m] = m < M ? A[m * lda + k] : 0;
+}
+
+/// Eight output columns at once: eight accumulators of 16 lanes (the rows of C), each weight broadcast once.
+static inline __attribute__((always_inline)) void skinny_columns(int count, int K, const float *transposedA,
+                                                                 const float *B, ptrdiff_t ldb, dl_vector *sums) {
+    const float *rows[8];
+    for (int j = 0; j < 8; j++) rows[j] = B + (j < count ? j : 0) * ldb;
+    dl_vector s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0}, s5 = {0}, s6 = {0}, s7 = {0};
+    for (int k = 0; k < K; k++) {
+        dl_vector a = LOAD_VECTOR(transposedA + (ptrdiff_t)k * 16);
+        s0 += rows[0][k] * a;
+        s1 += rows[1][k] * a;
+        s2 += rows[2][k] * a;
+        s3 += rows[3][k] * a;
+        s4 += rows[4][k] * a;
+        s5 += rows[5][k] * a;
+        s6 += rows[6][k] * a;
+        s7 += rows[7][k] * a;
+    }
+    sums[0] = s0; sums[1] = s1; sums[2] = s2; sums[3] = s3;
+    sums[4] = s4; sums[5] = s5; sums[6] = s6; sums[7] = s7;
+}
+
+DL_MULTIVERSION
+void dl_skinny_gemm_nt(int M, int K, const float *transposedA, const float *B, ptrdiff_t ldb, float alpha, float beta,
+                       float *C, ptrdiff_t ldc, int firstColumn, int endColumn) {
+    for (int n = firstColumn; n < endColumn; n += 8) {
+        int count = endColumn - n < 8 ? endColumn - n : 8;
+        dl_vector sums[8];
+        skinny_columns(count, K, transposedA, B + (ptrdiff_t)n * ldb, ldb, sums);
+        for (int j = 0; j < count; j++)
+            for (int m = 0; m < M; m++) {
+                float value = alpha * sums[j][m];
+                float *c = C + m * ldc + n + j;
+                *c = beta == 0 ? value : value + beta * *c;
+            }
+    }
+}

@@ -33,6 +33,41 @@ final class CPUEngineGEMMTests: XCTestCase {
         }
     }
 
+    /// A·Bᵀ with at most 16 rows of A (a dense layer's forward at a small batch) streams B through the engine's own
+    /// kernel: 1, 5 and 16 rows, column counts that are not a multiple of its 8-column groups, offsets, leading
+    /// dimensions, alpha and beta (0 must not read C: NaN there stays out), and 1–3 threads.
+    func testSmallBatchTimesTransposedWeightsMatchesNaive() throws {
+        var random = TestRandom(seed: 6)
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads)
+            for (m, n, k) in [(1, 256, 300), (5, 301, 257), (16, 1030, 520)] {
+                let (lda, ldb, ldc) = (k + 3, k + 1, n + 2)
+                let a = random.floats(4 + m * lda)
+                let b = random.floats(2 + n * ldb)
+                for beta: Float in [0, 0.5] {
+                    var c = random.floats(1 + m * ldc)
+                    if beta == 0 { c = c.map { _ in .nan } }
+                    let cTensor = try engine.tensor(c, Shape(c.count))
+                    try engine.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 0.75,
+                                    a: try engine.tensor(a, Shape(a.count)), aOffset: 4, lda: lda,
+                                    b: try engine.tensor(b, Shape(b.count)), bOffset: 2, ldb: ldb,
+                                    beta: beta, c: cTensor, cOffset: 1, ldc: ldc)
+                    var expected = NaiveReference.gemm(
+                        transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 0.75,
+                        a: a, aOffset: 4, lda: lda, b: b, bOffset: 2, ldb: ldb, beta: beta,
+                        c: c.map { $0.isNaN ? 0 : $0 }, cOffset: 1, ldc: ldc)
+                    var got = try engine.download(cTensor)
+                    // Outside the product (the offset and the ld padding) C keeps what it had.
+                    for i in got.indices where !(i >= 1 && (i - 1) % ldc < n && (i - 1) / ldc < m) {
+                        XCTAssertEqual(got[i].isNaN, c[i].isNaN, "untouched C[\(i)]")
+                        (got[i], expected[i]) = (0, 0)
+                    }
+                    assertClose(got, expected, tolerance: 1e-4, "\(m)×\(n)×\(k) beta \(beta), \(threads) threads")
+                }
+            }
+        }
+    }
+
     /// The engine's own splits: large products over its threads by columns (wide C) or rows (tall C), and thin
     /// inner dimensions over a large C in row blocks; every transpose, offsets and leading dimensions.
     func testSplitProductsMatchNaive() throws {

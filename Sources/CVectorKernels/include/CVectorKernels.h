@@ -59,4 +59,14 @@ void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int
 void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indices, int height, int width,
                                     int outputHeight, int outputWidth, float *gradInput);
 
+/// C[m, n] = alpha·Σ_k A[m, k]·B[n, k] + beta·C[m, n] for m < M ≤ 16 and n in firstColumn ..< endColumn: a dense
+/// layer's forward product at a small batch, where B (the weights, N×K row-major) is streamed once and every
+/// weight is broadcast against a column of A held transposed in `transposedA` (K rows of 16 floats, lanes ≥ M
+/// zero; fill it with dl_transpose_to_lanes). beta = 0 writes C without reading it.
+void dl_skinny_gemm_nt(int M, int K, const float *transposedA, const float *B, ptrdiff_t ldb, float alpha, float beta,
+                       float *C, ptrdiff_t ldc, int firstColumn, int endColumn);
+
+/// target[k·16 + m] = A[m·lda + k] for m < M ≤ 16, k < K, and 0 for M ≤ m < 16.
+void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target);
+
 #endif
