@@ -104,6 +104,13 @@ void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t
 /// Tiles handled per block by the kernels that index tiles through a small table.
 enum { TILE_BLOCK = 1024 };
 
+/// offsets[t] = the top-left corner in a plane of tile first + t (tiles m pixels apart, tileColumns per row).
+static inline __attribute__((always_inline)) void tile_offsets(int first, int count, int tileColumns, int m,
+                                                               ptrdiff_t width, int *offsets) {
+    for (int t = 0; t < count; t++)
+        offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
+}
+
 DL_MULTIVERSION
 void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t width, int samples, int tileRows,
                      int tileColumns, int m, int alpha, float *target, ptrdiff_t targetStride) {
@@ -111,8 +118,7 @@ void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t widt
     int offsets[TILE_BLOCK];  // a tile's top-left corner in the plane, for a block of a sample's tiles
     for (int first = 0; first < tiles; first += TILE_BLOCK) {
         int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
-        for (int t = 0; t < count; t++)
-            offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
+        tile_offsets(first, count, tileColumns, m, width, offsets);
         for (int i = 0; i < alpha; i++)
             for (int j = 0; j < alpha; j++)
                 for (int s = 0; s < samples; s++) {
@@ -130,8 +136,7 @@ void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *pl
     int offsets[TILE_BLOCK];
     for (int first = 0; first < tiles; first += TILE_BLOCK) {
         int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
-        for (int t = 0; t < count; t++)
-            offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
+        tile_offsets(first, count, tileColumns, m, width, offsets);
         for (int i = 0; i < alpha; i++)
             for (int j = 0; j < alpha; j++)
                 for (int s = 0; s < samples; s++) {

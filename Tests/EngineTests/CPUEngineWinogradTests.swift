@@ -95,21 +95,11 @@ final class CPUEngineWinogradTests: XCTestCase {
                 let dz = activation.map {
                     NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
                 } ?? gradOutput
-                let channelMajor = NaiveReference.batchMajorToChannelMajor(dz, batch: g.batch, channels: filters,
-                                                                           spatial: spatial)
-                let columns = NaiveReference.im2col(input, geometry: g)
-                let expectedWeight = NaiveReference.gemm(
-                    transposeA: false, transposeB: true, m: filters, n: g.columnRows, k: g.columnCount, alpha: 1,
-                    a: channelMajor, lda: g.columnCount, b: columns, ldb: g.columnCount, beta: 0,
-                    c: [Float](repeating: 0, count: weights.count), ldc: g.columnRows)
-                let columnGradient = NaiveReference.gemm(
-                    transposeA: true, transposeB: false, m: g.columnRows, n: g.columnCount, k: filters, alpha: 1,
-                    a: weights, lda: g.columnRows, b: channelMajor, ldb: g.columnCount, beta: 0,
-                    c: [Float](repeating: 0, count: columns.count), ldc: g.columnCount)
+                let expected = NaiveReference.convolutionGradients(dz, input: input, weights: weights,
+                                                                    filters: filters, geometry: g)
                 let what = "\(threads) threads, \(g)"
-                assertWithinBound(try engine.download(gradWeight), expectedWeight, "dW \(what)")
-                assertWithinBound(try engine.download(gradInput), NaiveReference.col2im(columnGradient, geometry: g),
-                                  "dX \(what)")
+                assertWithinBound(try engine.download(gradWeight), expected.weight, "dW \(what)")
+                assertWithinBound(try engine.download(gradInput), expected.input, "dX \(what)")
                 assertWithinBound(try engine.download(gradBias),
                                   NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
                                   "db \(what)")

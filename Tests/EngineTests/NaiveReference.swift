@@ -57,6 +57,22 @@ enum NaiveReference {
         return output
     }
 
+    /// A convolution's kernel and input gradients from `dz` (`[N, F, OH, OW]`, the activation already applied),
+    /// written out as im2col, two GEMMs and col2im.
+    static func convolutionGradients(_ dz: [Float], input: [Float], weights: [Float], filters: Int,
+                                     geometry g: ConvolutionGeometry) -> (weight: [Float], input: [Float]) {
+        let channelMajor = batchMajorToChannelMajor(dz, batch: g.batch, channels: filters,
+                                                    spatial: g.outputHeight * g.outputWidth)
+        let columns = im2col(input, geometry: g)
+        let weight = gemm(transposeA: false, transposeB: true, m: filters, n: g.columnRows, k: g.columnCount,
+                          alpha: 1, a: channelMajor, lda: g.columnCount, b: columns, ldb: g.columnCount, beta: 0,
+                          c: [Float](repeating: 0, count: weights.count), ldc: g.columnRows)
+        let columnGradient = gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.columnCount, k: filters,
+                                  alpha: 1, a: weights, lda: g.columnRows, b: channelMajor, ldb: g.columnCount,
+                                  beta: 0, c: [Float](repeating: 0, count: columns.count), ldc: g.columnCount)
+        return (weight, col2im(columnGradient, geometry: g))
+    }
+
     /// The column matrix `ConvolutionGeometry` documents, one element at a time.
     static func im2col(_ input: [Float], geometry g: ConvolutionGeometry) -> [Float] {
         var columns = [Float](repeating: 0, count: g.columnRows * g.columnCount)
