@@ -8,17 +8,19 @@ extension CPUEngine {
         try requireCount(g.planes * g.height * g.width, input, op: "maxPool")
         try requireCount(g.planes * outputHeight * outputWidth, output, indices, op: "maxPool")
         loop.forEach(g.planes, itemCost: outputHeight * outputWidth * g.size * g.size) { planes in
+            if g.padding == 0, !(g.size == 2 && g.stride == 2) {
+                let (input, out) = (planes.lowerBound * g.height * g.width, planes.lowerBound * outputHeight * outputWidth)
+                dl_max_pool_planes(x.base + input, Int32(planes.count), Int32(g.height), Int32(g.width), Int32(g.size),
+                                   Int32(g.stride), Int32(outputHeight), Int32(outputWidth), y.base + out,
+                                   index.base + out)
+                return
+            }
             for plane in planes {
                 let source = x.base + plane * g.height * g.width
                 var out = plane * outputHeight * outputWidth
                 if g.size == 2, g.stride == 2, g.padding == 0 {
                     dl_max_pool_2x2_plane(source, Int32(g.width), Int32(outputHeight), Int32(outputWidth),
                                           y.base + out, index.base + out)
-                    continue
-                }
-                if g.padding == 0 {
-                    dl_max_pool_plane(source, Int32(g.width), Int32(g.size), Int32(g.stride), Int32(outputHeight),
-                                      Int32(outputWidth), y.base + out, index.base + out)
                     continue
                 }
                 for oy in 0..<outputHeight {

@@ -1,5 +1,7 @@
 #include "CVectorKernels.h"
 
+#include <stdlib.h>
+
 #if defined(__x86_64__) && defined(__clang__) && defined(__ELF__) && !defined(DL_SINGLE_VERSION)
 #define DL_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
@@ -191,73 +193,104 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
     }
 }
 
-/// One window position's candidates against the running maxima (contiguous, so it vectorises with blends).
-static inline __attribute__((always_inline)) void max_pool_candidates(const float *restrict values, float base,
-                                                                     float step, int count,
-                                       float *restrict best, float *restrict at) {
-    for (int ox = 0; ox < count; ox++) {
-        float value = values[ox];
-        int wins = value > best[ox];
-        best[ox] = wins ? value : best[ox];
-        at[ox] = wins ? base + step * (float)ox : at[ox];
-    }
-}
+typedef int dl_mask __attribute__((vector_size(64)));
+
+/// Lanes of `a` where `mask` is set, of `b` elsewhere (bitwise, so it also carries float offsets exactly).
+#define SELECT(mask, a, b)                                                                                         \
+    ({                                                                                                             \
+        dl_mask m_ = (mask), a_, b_;                                                                               \
+        dl_vector r_;                                                                                              \
+        dl_vector av_ = (a), bv_ = (b);                                                                            \
+        __builtin_memcpy(&a_, &av_, sizeof a_);                                                                    \
+        __builtin_memcpy(&b_, &bv_, sizeof b_);                                                                    \
+        a_ = (a_ & m_) | (b_ & ~m_);                                                                               \
+        __builtin_memcpy(&r_, &a_, sizeof r_);                                                                     \
+        r_;                                                                                                        \
+    })
 
 DL_MULTIVERSION
-void dl_max_pool_plane(const float *source, int width, int size, int stride, int outputHeight, int outputWidth,
-                       float *output, float *indices) {
-    // Stride 2 (3×3/2 and the like): split the plane's rows into even and odd columns once, so every window
-    // position reads a contiguous run.
-    int rows = (outputHeight - 1) * stride + size, half = (width + 1) / 2;
-    if (stride == 2 && (ptrdiff_t)rows * half <= 8192) {
-        float even[8192], odd[8192];
-        for (int y = 0; y < rows; y++) {
-            const float *restrict line = source + (ptrdiff_t)y * width;
-            for (int x = 0; x < half; x++) even[y * half + x] = line[2 * x];
-            for (int x = 0; x < width / 2; x++) odd[y * half + x] = line[2 * x + 1];
+void dl_max_pool_planes(const float *source, int planes, int height, int width, int size, int stride,
+                        int outputHeight, int outputWidth, float *output, float *indices) {
+    // Space to depth: each plane is split into stride × stride phases, phase (ry, rx) holding the pixels
+    // (stride·i + ry, stride·j + rx) at i·pitch + j. Window tap (ky, kx) of output (oy, ox) is then phase
+    // (ky % stride, kx % stride) at oy·pitch + ox + (ky / stride)·pitch + kx / stride: with outputs numbered
+    // o = oy·pitch + ox, every tap reads the same contiguous run at a fixed shift, and 16 outputs at a time keep
+    // their maxima and winning taps in registers across the window. The pitch - outputWidth columns between rows
+    // (and the lanes past the last output) are computed and dropped; phase cells without a pixel hold −∞.
+    int reach = (size - 1) / stride;  // how many phase cells a window extends past its first
+    ptrdiff_t pitch = (width + stride - 1) / stride;
+    if (pitch < outputWidth + reach) pitch = outputWidth + reach;
+    ptrdiff_t outputs = (ptrdiff_t)outputHeight * pitch, vectors = (outputs + 15) / 16;
+    ptrdiff_t phaseRows = (height + stride - 1) / stride;
+    ptrdiff_t phaseSize = vectors * 16 + reach * pitch + reach;  // the farthest cell a computed lane reads, + 1
+    if (phaseSize < phaseRows * pitch) phaseSize = phaseRows * pitch;
+    phaseSize = (phaseSize + 15) / 16 * 16;
+    int phases = stride * stride, taps = size * size;
+    ptrdiff_t staged = phases * phaseSize + 2 * vectors * 16;
+    // One allocation: the phases, a plane's maxima and winners (by output number), and per tap its shift in the
+    // phases and its offset from the window's first pixel.
+    float *buffer = malloc((size_t)staged * sizeof(float) + (size_t)taps * (sizeof(ptrdiff_t) + sizeof(float)));
+    if (!buffer) __builtin_trap();
+    float *maxima = buffer + phases * phaseSize, *winners = maxima + vectors * 16;
+    ptrdiff_t *tapShift = (ptrdiff_t *)(buffer + staged);  // staged is a multiple of 16 floats: aligned
+    float *tapOffset = (float *)(tapShift + taps);
+    for (int ky = 0; ky < size; ky++)
+        for (int kx = 0; kx < size; kx++) {
+            tapShift[ky * size + kx] =
+                (ptrdiff_t)((ky % stride) * stride + kx % stride) * phaseSize + (ky / stride) * pitch + kx / stride;
+            tapOffset[ky * size + kx] = (float)(ky * width + kx);
         }
+    for (ptrdiff_t i = 0; i < phases * phaseSize; i++) buffer[i] = -__builtin_inff();
+    dl_vector minusInfinity, zeros = {0};
+    for (int lane = 0; lane < 16; lane++) minusInfinity[lane] = -__builtin_inff();
+    for (int plane = 0; plane < planes; plane++) {
+        const float *in = source + (ptrdiff_t)plane * height * width;
+        for (int y = 0, ry = 0, row = 0; y < height; y++) {  // y = stride·row + ry
+            const float *restrict line = in + (ptrdiff_t)y * width;
+            for (int rx = 0; rx < stride; rx++) {
+                float *restrict phase = buffer + (ptrdiff_t)(ry * stride + rx) * phaseSize + (ptrdiff_t)row * pitch;
+                ptrdiff_t length = (width - rx + stride - 1) / stride;
+                if (stride == 2)
+                    for (ptrdiff_t j = 0; j < length; j++) phase[j] = line[rx + 2 * j];
+                else
+                    for (ptrdiff_t j = 0; j < length; j++) phase[j] = line[rx + stride * j];
+            }
+            if (++ry == stride) {
+                ry = 0;
+                row++;
+            }
+        }
+        for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
+            dl_vector best = minusInfinity, winner = zeros;  // winner: the tap's offset from the window's corner
+            for (int tap = 0; tap < taps; tap++) {
+                dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
+                dl_mask wins = candidate > best;
+                best = SELECT(wins, candidate, best);
+                winner = SELECT(wins, zeros + tapOffset[tap], winner);
+            }
+            STORE_VECTOR(maxima + v, best);
+            STORE_VECTOR(winners + v, winner);
+        }
+        float *out = output + (ptrdiff_t)plane * outputHeight * outputWidth;
+        float *at = indices + (ptrdiff_t)plane * outputHeight * outputWidth;
         for (int oy = 0; oy < outputHeight; oy++) {
-            float *restrict best = output + (ptrdiff_t)oy * outputWidth;
-            float *restrict at = indices + (ptrdiff_t)oy * outputWidth;
+            const float *restrict rowMaxima = maxima + oy * pitch, *restrict rowWinners = winners + oy * pitch;
+            float *restrict rowOut = out + (ptrdiff_t)oy * outputWidth, *restrict rowAt = at + (ptrdiff_t)oy * outputWidth;
+            float corner = (float)((ptrdiff_t)oy * stride * width);
+            int empty = 0;
             for (int ox = 0; ox < outputWidth; ox++) {
-                best[ox] = -__builtin_inff();
-                at[ox] = (float)(2 * oy * width + 2 * ox);
+                rowOut[ox] = rowMaxima[ox];
+                rowAt[ox] = corner + (float)(ox * stride) + rowWinners[ox];
+                empty |= !(rowMaxima[ox] > -__builtin_inff());
             }
-            for (int ky = 0; ky < size; ky++)
-                for (int kx = 0; kx < size; kx++) {
-                    int y = 2 * oy + ky;
-                    // Column 2·ox + kx is even[ox + kx/2] for even kx, odd[ox + kx/2] for odd kx.
-                    const float *run = ((kx & 1) ? odd : even) + y * half + kx / 2;
-                    max_pool_candidates(run, (float)(y * width + kx), 2, outputWidth, best, at);
-                }
-            for (int ox = 0; ox < outputWidth; ox++)
-                if (!(best[ox] > -__builtin_inff())) best[ox] = source[(ptrdiff_t)2 * oy * width + 2 * ox];
-        }
-        return;
-    }
-    float values[256];
-    for (int oy = 0; oy < outputHeight; oy++) {
-        int top = oy * stride;
-        for (int first = 0; first < outputWidth; first += 256) {
-            int count = outputWidth - first < 256 ? outputWidth - first : 256;
-            float *restrict best = output + (ptrdiff_t)oy * outputWidth + first;
-            float *restrict at = indices + (ptrdiff_t)oy * outputWidth + first;
-            for (int ox = 0; ox < count; ox++) {
-                best[ox] = -__builtin_inff();
-                at[ox] = (float)(top * width + (first + ox) * stride);
-            }
-            for (int ky = 0; ky < size; ky++)
-                for (int kx = 0; kx < size; kx++) {
-                    int offset = (top + ky) * width + kx + first * stride;
-                    const float *restrict line = source + offset;
-                    for (int ox = 0; ox < count; ox++) values[ox] = line[ox * stride];
-                    max_pool_candidates(values, (float)offset, (float)stride, count, best, at);
-                }
             // A window where nothing beat −∞ (all −∞ or NaN) reports its first pixel, read by an exact index.
-            for (int ox = 0; ox < count; ox++)
-                if (!(best[ox] > -__builtin_inff())) best[ox] = source[(ptrdiff_t)top * width + (first + ox) * stride];
+            if (empty)
+                for (int ox = 0; ox < outputWidth; ox++)
+                    if (!(rowOut[ox] > -__builtin_inff()))
+                        rowOut[ox] = in[(ptrdiff_t)oy * stride * width + ox * stride];
         }
     }
+    free(buffer);
 }
 
 DL_MULTIVERSION

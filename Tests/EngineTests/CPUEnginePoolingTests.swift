@@ -14,8 +14,14 @@ final class CPUEnginePoolingTests: XCTestCase {
         PoolingGeometry(batch: 3, channels: 1, height: 5, width: 11, size: 3, stride: 1, padding: 1),
         PoolingGeometry(batch: 1, channels: 1, height: 1, width: 1, size: 1, stride: 1),
         PoolingGeometry(batch: 8, channels: 16, height: 23, width: 23, size: 3, stride: 2),
-        // Unpadded windows run a C kernel in blocks of 256 outputs per row: 300 outputs take two blocks.
+        // Unpadded windows run a C kernel over stride × stride phases, 16 outputs per vector: 300 outputs per row,
+        // strides 3 and 4 with windows that reach 0, 1 or 2 phase cells past their first, and a stride above the
+        // window (pixels no window reads).
         PoolingGeometry(batch: 1, channels: 2, height: 5, width: 601, size: 3, stride: 2),
+        PoolingGeometry(batch: 2, channels: 3, height: 20, width: 19, size: 3, stride: 3),
+        PoolingGeometry(batch: 1, channels: 2, height: 21, width: 40, size: 4, stride: 3),
+        PoolingGeometry(batch: 2, channels: 2, height: 17, width: 18, size: 5, stride: 2),
+        PoolingGeometry(batch: 1, channels: 3, height: 13, width: 14, size: 2, stride: 4),
         // 2×2/2 (its own C kernel): odd sizes (uncovered last row and column), 8, 15, 17 and 16 outputs per row.
         PoolingGeometry(batch: 3, channels: 2, height: 7, width: 7, size: 2, stride: 2),
         PoolingGeometry(batch: 2, channels: 3, height: 29, width: 31, size: 2, stride: 2),
@@ -58,6 +64,30 @@ final class CPUEnginePoolingTests: XCTestCase {
             XCTAssertEqual(try engine.download(indices), NaiveReference.maxPool(
                 [Float](repeating: 1, count: g.height * g.width), geometry: g).indices, "\(g)")
             XCTAssertEqual(try engine.download(indices)[1], Float(g.stride), "\(g)")
+        }
+    }
+
+    /// Windows of −∞ and NaN only report their first pixel, in the 2×2/2 and the phase-split kernels; a NaN
+    /// beside a finite value never wins.
+    func testMaxPoolWindowsWithoutAFiniteMaximumReportTheirFirstPixel() throws {
+        for g in [PoolingGeometry(batch: 1, channels: 1, height: 4, width: 4, size: 2, stride: 2),
+                  PoolingGeometry(batch: 1, channels: 1, height: 5, width: 5, size: 3, stride: 2)] {
+            var input = (0..<g.height * g.width).map { Float($0) }
+            // The first window holds −∞ and NaN only; the last one a NaN beside finite values.
+            for y in 0..<g.size {
+                for x in 0..<g.size { input[y * g.width + x] = (x + y) % 2 == 0 ? -.infinity : .nan }
+            }
+            let lastCorner = (g.height - g.size) * g.width + (g.width - g.size)
+            input[lastCorner + 1] = .nan
+            let outputShape = Shape(g.planes, g.outputHeight, g.outputWidth)
+            let (output, indices) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape))
+            try engine.maxPool(try engine.tensor(input, Shape(input.count)), geometry: g, into: output,
+                               indices: indices)
+            let (values, at) = (try engine.download(output), try engine.download(indices))
+            XCTAssertEqual(at[0], 0, "\(g)")
+            XCTAssertEqual(values[0], -.infinity, "\(g)")
+            XCTAssertEqual(values.last, Float(g.height * g.width - 1), "\(g)")
+            XCTAssertEqual(at.last, Float(g.height * g.width - 1), "\(g)")
         }
     }
 

@@ -42,11 +42,12 @@ void dl_store_output_tiles(const float *source, ptrdiff_t sourceStride, float *p
 void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int height, int width, int samples,
                           int tileRows, int tileColumns, int m, float *target, ptrdiff_t targetStride);
 
-/// Max pooling of one unpadded plane with `size`×`size` windows every `stride` pixels: output[o] is the window's
-/// largest value and indices[o] its offset in the plane (as a float); ties keep the first in scan order, and a
-/// window without a value above −∞ (all −∞ or NaN) reports its first pixel.
-void dl_max_pool_plane(const float *source, int width, int size, int stride, int outputHeight, int outputWidth,
-                       float *output, float *indices);
+/// Max pooling of `planes` consecutive unpadded planes (`height`×`width`) with `size`×`size` windows every
+/// `stride` pixels: output[o] is the window's largest value and indices[o] its offset in its plane (as a float);
+/// ties keep the first in scan order, and a window without a value above −∞ (all −∞ or NaN) reports its first
+/// pixel.
+void dl_max_pool_planes(const float *source, int planes, int height, int width, int size, int stride,
+                        int outputHeight, int outputWidth, float *output, float *indices);
 
 /// 2×2, stride-2 max pooling of one unpadded plane (`height`×`width`): each window's maximum and its plane offset
 /// (as a float); the top-left pixel starts as the maximum and ties keep the first in scan order (top-left,
