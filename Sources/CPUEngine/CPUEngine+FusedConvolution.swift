@@ -4,15 +4,15 @@ import Engine
 
 /// Whole convolution layers on the host. Stride-1 3×3 and 5×5 layers with enough channels go to Winograd
 /// (`CPUEngine+WinogradConvolution.swift`); every other one runs here: each worker thread takes a contiguous block
-/// of samples and, per sample, unfolds it into a column matrix small enough to stay in its L2 cache, runs
-/// single-threaded `cblas_sgemm` straight into the NCHW output and applies bias and activation while the output is
-/// still in cache. No batched column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the
+/// of samples and, per sample, unfolds blocks of output rows into a column matrix small enough to stay in its L2
+/// cache (`columnChunkFloats`), runs single-threaded `cblas_sgemm` per block straight into the NCHW output and
+/// applies bias and activation while the output is still in cache. No batched column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the
 /// backward pass re-unfolds each sample instead of keeping the columns, and sums per-worker weight and bias
 /// gradients at the end.
 extension CPUEngine {
     /// Float offsets of one worker's scratch: columns `[Ckk, S]`, column gradient `[Ckk, S]`, weight gradient
-    /// `[F, Ckk]`, bias gradient `[F]`, and the zero-padded sample and its gradient `[C, H + 2p, W + 2p]`, each
-    /// 64-byte aligned.
+    /// `[F, Ckk]`, bias gradient `[F]`, the staged sample (see `unfold`) and the zero-padded sample gradient
+    /// `[C, H + 2p, W + 2p]`, each 64-byte aligned.
     struct ConvolutionScratch {
         let columns: Int
         let columnGradient: Int
@@ -25,14 +25,13 @@ extension CPUEngine {
 
         init(_ g: ConvolutionGeometry, filters: Int) {
             func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
-            let columnSize = aligned(g.columnRows * g.outputHeight * g.outputWidth)
+            let columnSize = aligned(g.columnRows * CPUEngine.columnChunkRows(g) * g.outputWidth)
             columns = 0
             columnGradient = columnSize
             weightGradient = 2 * columnSize
             biasGradient = weightGradient + aligned(filters * g.columnRows)
             padded = biasGradient + aligned(filters)
-            paddedSize = g.paddingHeight == 0 && g.paddingWidth == 0 ? 0
-                : g.channels * (g.height + 2 * g.paddingHeight) * (g.width + 2 * g.paddingWidth)
+            paddedSize = CPUEngine.stagedSampleSize(g)
             paddedGradient = padded + aligned(paddedSize)
             perWorker = paddedGradient + aligned(paddedSize)
         }
@@ -42,6 +41,22 @@ extension CPUEngine {
     static func isPointwise(_ g: ConvolutionGeometry) -> Bool {
         g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
             && g.paddingHeight == 0 && g.paddingWidth == 0
+    }
+
+    /// Floats of one block of unfolded columns: 1 MiB, half the L2 cache of one core of the machines this was
+    /// measured on, so the GEMM reads the columns the unfold just wrote from cache.
+    static let columnChunkFloats = 1 << 18
+
+    /// Output rows unfolded at a time: as many as keep the block within `columnChunkFloats`, at least one; a
+    /// pointwise kernel reads the sample itself and takes all rows at once.
+    static func columnChunkRows(_ g: ConvolutionGeometry) -> Int {
+        if isPointwise(g) { return max(1, g.outputHeight) }
+        return max(1, min(g.outputHeight, columnChunkFloats / max(1, g.columnRows * g.outputWidth)))
+    }
+
+    /// The blocks of output rows `columnChunkRows` makes.
+    static func columnChunks(_ g: ConvolutionGeometry) -> StrideTo<Int> {
+        Swift.stride(from: 0, to: g.outputHeight, by: columnChunkRows(g))
     }
 
     /// Worker threads for a batch: one per thread, never more than samples.
@@ -75,12 +90,17 @@ extension CPUEngine {
             padded.update(repeating: 0, count: layout.paddedSize)
             for n in samples {
                 let sample = x.base + n * sampleSize
-                if !pointwise { Self.unfold(sample, g, padded: padded, into: columns) }
+                let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
                 let out = y.base + n * filters * spatial
-                // Y_n[F, S] = W[F, Ckk] · cols_n[Ckk, S]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(spatial), Int32(rows),
-                            1, w.base, Int32(rows), pointwise ? sample : columns, Int32(spatial), 0, out,
-                            Int32(spatial))
+                for first in Self.columnChunks(g) {
+                    let chunk = first..<min(first + Self.columnChunkRows(g), g.outputHeight)
+                    let width = chunk.count * g.outputWidth
+                    if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
+                    // Y_n[F, chunk] = W[F, Ckk] · cols_n[Ckk, chunk]
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(rows),
+                                1, w.base, Int32(rows), pointwise ? sample : columns,
+                                Int32(pointwise ? spatial : width), 0, out + first * g.outputWidth, Int32(spatial))
+                }
                 Self.biasActivate(out, bias: b?.base, activation: activation, channels: filters, spatial: spatial)
             }
         }
@@ -127,18 +147,26 @@ extension CPUEngine {
                 if db != nil {
                     for f in 0..<filters { biasGradient[f] += VectorKernels.sum(dz + f * spatial, count: spatial) }
                 }
-                if !pointwise { Self.unfold(sample, g, padded: padded, into: columns) }
-                // dW[F, Ckk] (+)= dZ_n[F, S] · cols_nᵀ
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(rows), Int32(spatial),
-                            1, dz, Int32(spatial), pointwise ? sample : columns, Int32(spatial),
-                            n == samples.lowerBound ? 0 : 1, weightGradient, Int32(rows))
-                guard let dx else { continue }
-                // dcols_n[Ckk, S] = Wᵀ · dZ_n, folded into dX_n (straight into dX_n for a pointwise kernel).
-                let target = dx.base + n * sampleSize
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(spatial), Int32(filters),
-                            1, w.base, Int32(rows), dz, Int32(spatial), 0, pointwise ? target : columnGradient,
-                            Int32(spatial))
-                if !pointwise { Self.fold(columnGradient, g, padded: paddedGradient, into: target) }
+                let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
+                let target = dx.map { $0.base + n * sampleSize }
+                let folded = target.map { pointwise ? $0 : Self.foldTarget(g, padded: paddedGradient, sample: $0) }
+                for first in Self.columnChunks(g) {
+                    let chunk = first..<min(first + Self.columnChunkRows(g), g.outputHeight)
+                    let (width, offset) = (chunk.count * g.outputWidth, first * g.outputWidth)
+                    if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
+                    // dW[F, Ckk] (+)= dZ_n[F, chunk] · cols_n[Ckk, chunk]ᵀ
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(rows), Int32(width),
+                                1, dz + offset, Int32(spatial), pointwise ? sample + offset : columns,
+                                Int32(pointwise ? spatial : width), n == samples.lowerBound && first == 0 ? 0 : 1,
+                                weightGradient, Int32(rows))
+                    guard let folded else { continue }
+                    // dcols_n[Ckk, chunk] = Wᵀ · dZ_n[F, chunk], added into dX_n (straight into it when pointwise).
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(filters),
+                                1, w.base, Int32(rows), dz + offset, Int32(spatial), 0,
+                                pointwise ? folded + offset : columnGradient, Int32(pointwise ? spatial : width))
+                    if !pointwise { Self.fold(columnGradient, g, outputRows: chunk, into: folded) }
+                }
+                if let target, !pointwise { Self.unstage(paddedGradient, g, into: target) }
             }
         }
         // Sum the workers' partial gradients.
@@ -188,42 +216,74 @@ extension CPUEngine {
         if useOpenBLASThreads { openblas_set_num_threads(Int32(threads)) }
     }
 
-    /// im2col of one sample `[C, H, W]` into `columns[C·k·k, OH·OW]`. With padding, the sample is first copied into
-    /// the interior of `padded` (`[C, H + 2p, W + 2p]`, borders zero), so every column line is a plain copy.
-    static func unfold(_ sample: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
-                       padded: UnsafeMutablePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
-        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
-        let (paddedHeight, paddedWidth) = (g.height &+ 2 &* g.paddingHeight, g.width &+ 2 &* g.paddingWidth)
-        let hasPadding = g.paddingHeight != 0 || g.paddingWidth != 0
-        if hasPadding {
-            for plane in 0..<g.channels {
-                for y in 0..<g.height {
-                    VectorKernels.copy(sample + (plane &* g.height &+ y) &* g.width,
-                                       to: padded + ((plane &* paddedHeight &+ y &+ g.paddingHeight) &* paddedWidth
-                                           &+ g.paddingWidth), count: g.width)
+    /// Floats of the staged sample `unfold` reads: the zero-padded sample `[C, H + 2p, W + 2p]`, its rows split
+    /// into column phases for a strided kernel, or nothing when it can read the sample itself.
+    static func stagedSampleSize(_ g: ConvolutionGeometry) -> Int {
+        guard g.strideWidth > 1 || g.paddingHeight != 0 || g.paddingWidth != 0 else { return 0 }
+        return g.channels * (g.height + 2 * g.paddingHeight) * stagedRowWidths(g).row
+    }
+
+    /// Stages one sample `[C, H, W]` for `unfold` in `padded` (`stagedSampleSize` floats, zero outside the pixels
+    /// this writes) and returns what `unfold` reads: the sample itself when it needs no staging.
+    ///
+    /// With padding, the sample is copied into the interior of `[C, H + 2p, W + 2p]`. With a horizontal stride `s`,
+    /// each padded row is stored as `s` phases instead (phase `r` holds columns `r, r + s, …`), so that the columns
+    /// `s·ox + kx` a column line reads are phase `kx % s` from `kx / s` on: one contiguous copy.
+    static func stage(_ sample: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                      padded: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        guard stagedSampleSize(g) > 0 else { return sample }
+        let (paddedHeight, stride) = (g.height &+ 2 &* g.paddingHeight, g.strideWidth)
+        let (phaseWidth, rowWidth) = stagedRowWidths(g)
+        for plane in 0..<g.channels {
+            for y in 0..<g.height {
+                let line = sample + (plane &* g.height &+ y) &* g.width
+                let row = padded + (plane &* paddedHeight &+ y &+ g.paddingHeight) &* rowWidth
+                if stride == 1 {
+                    VectorKernels.copy(line, to: row + g.paddingWidth, count: g.width)
+                    continue
+                }
+                for phase in 0..<stride {
+                    // Staged column j of this phase is padded column phase + stride·j, input column that − p.
+                    let shift = phase &- g.paddingWidth
+                    let first = shift >= 0 ? 0 : (-shift &+ stride &- 1) / stride
+                    let last = g.width &- 1 &- shift  // the farthest j reaches input column W − 1
+                    let end = last < 0 ? 0 : min(phaseWidth, last / stride &+ 1)
+                    guard first < end else { continue }
+                    let target = row + phase &* phaseWidth
+                    for j in first..<end { target[j] = line[shift &+ stride &* j] }
                 }
             }
         }
-        let source = hasPadding ? padded : sample
-        let (spatial, lineStride) = (outputHeight &* outputWidth, g.strideHeight &* paddedWidth)
+        return padded
+    }
+
+    /// Floats of one phase and of one whole row (all phases) of a staged sample; one phase of the padded width
+    /// when the stride is 1.
+    static func stagedRowWidths(_ g: ConvolutionGeometry) -> (phase: Int, row: Int) {
+        let phase = (g.width + 2 * g.paddingWidth + g.strideWidth - 1) / g.strideWidth
+        return (phase, phase * g.strideWidth)
+    }
+
+    /// im2col of output rows `outputRows` of a sample `stage` returned, into `columns[C·k·k, rows·OW]`: one
+    /// contiguous copy per column line.
+    static func unfold(_ source: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, outputRows: Range<Int>,
+                       into columns: UnsafeMutablePointer<Float>) {
+        let outputWidth = g.outputWidth
+        let paddedHeight = g.height &+ 2 &* g.paddingHeight
+        let stride = g.strideWidth
+        let (phaseWidth, rowWidth) = stagedRowWidths(g)
+        let (width, lineStride) = (outputRows.count &* outputWidth, g.strideHeight &* rowWidth)
         var out = columns
         for channel in 0..<g.channels {
             for ky in 0..<g.kernelHeight {
                 for kx in 0..<g.kernelWidth {
-                    var line = source + ((channel &* paddedHeight &+ ky) &* paddedWidth &+ kx)
-                    if g.strideWidth == 1 {
-                        for oy in 0..<outputHeight {
-                            VectorKernels.copyOverlapping(line, to: out + oy &* outputWidth, count: outputWidth)
-                            line += lineStride
-                        }
-                    } else {
-                        for oy in 0..<outputHeight {
-                            let target = out + oy &* outputWidth
-                            for ox in 0..<outputWidth { target[ox] = line[ox &* g.strideWidth] }
-                            line += lineStride
-                        }
+                    var line = source + ((channel &* paddedHeight &+ ky &+ outputRows.lowerBound &* g.strideHeight)
+                        &* rowWidth &+ (kx % stride) &* phaseWidth &+ kx / stride)
+                    for oy in 0..<outputRows.count {
+                        VectorKernels.copyOverlapping(line, to: out + oy &* outputWidth, count: outputWidth)
+                        line += lineStride
                     }
-                    out += spatial
+                    out += width
                 }
             }
         }
@@ -258,38 +318,49 @@ extension CPUEngine {
         }
     }
 
-    /// col2im of one sample: overwrites `sample[C, H, W]` with the sums of `columns[C·k·k, OH·OW]`. With padding
-    /// the sums go to `padded` (`[C, H + 2p, W + 2p]`) first, whose interior is then copied out.
-    static func fold(_ columns: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
-                     padded: UnsafeMutablePointer<Float>, into sample: UnsafeMutablePointer<Float>) {
-        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
-        let (paddedHeight, paddedWidth) = (g.height &+ 2 &* g.paddingHeight, g.width &+ 2 &* g.paddingWidth)
+    /// Zeroes where `fold` sums one sample's gradient and returns it: `padded` (`[C, H + 2p, W + 2p]`) with padding,
+    /// the sample `[C, H, W]` itself without.
+    static func foldTarget(_ g: ConvolutionGeometry, padded: UnsafeMutablePointer<Float>,
+                           sample: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let hasPadding = g.paddingHeight != 0 || g.paddingWidth != 0
         let target = hasPadding ? padded : sample
-        target.update(repeating: 0, count: g.channels &* paddedHeight &* paddedWidth)
-        let (spatial, lineStride) = (outputHeight &* outputWidth, g.strideHeight &* paddedWidth)
+        target.update(repeating: 0, count: g.channels * (g.height + 2 * g.paddingHeight)
+            * (g.width + 2 * g.paddingWidth))
+        return target
+    }
+
+    /// col2im of output rows `outputRows`: adds `columns[C·k·k, rows·OW]` into the `foldTarget` of a sample.
+    static func fold(_ columns: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry, outputRows: Range<Int>,
+                     into target: UnsafeMutablePointer<Float>) {
+        let outputWidth = g.outputWidth
+        let (paddedHeight, paddedWidth) = (g.height &+ 2 &* g.paddingHeight, g.width &+ 2 &* g.paddingWidth)
+        let (width, lineStride) = (outputRows.count &* outputWidth, g.strideHeight &* paddedWidth)
         var row = columns
         for channel in 0..<g.channels {
             for ky in 0..<g.kernelHeight {
                 for kx in 0..<g.kernelWidth {
-                    var line = target + ((channel &* paddedHeight &+ ky) &* paddedWidth &+ kx)
-                    if g.strideWidth == 1 {
-                        for oy in 0..<outputHeight {
-                            VectorKernels.accumulate(row + oy &* outputWidth, into: line, count: outputWidth)
-                            line += lineStride
-                        }
-                    } else {
-                        for oy in 0..<outputHeight {
-                            let source = row + oy &* outputWidth
+                    var line = target + ((channel &* paddedHeight &+ ky &+ outputRows.lowerBound &* g.strideHeight)
+                        &* paddedWidth &+ kx)
+                    for oy in 0..<outputRows.count {
+                        let source = row + oy &* outputWidth
+                        if g.strideWidth == 1 {
+                            VectorKernels.accumulate(source, into: line, count: outputWidth)
+                        } else {
                             for ox in 0..<outputWidth { line[ox &* g.strideWidth] += source[ox] }
-                            line += lineStride
                         }
+                        line += lineStride
                     }
-                    row += spatial
+                    row += width
                 }
             }
         }
-        guard hasPadding else { return }
+    }
+
+    /// Copies the interior of a padded `foldTarget` out to the sample `[C, H, W]` (nothing to do without padding).
+    static func unstage(_ padded: UnsafeMutablePointer<Float>, _ g: ConvolutionGeometry,
+                        into sample: UnsafeMutablePointer<Float>) {
+        guard g.paddingHeight != 0 || g.paddingWidth != 0 else { return }
+        let (paddedHeight, paddedWidth) = (g.height + 2 * g.paddingHeight, g.width + 2 * g.paddingWidth)
         for plane in 0..<g.channels {
             for y in 0..<g.height {
                 VectorKernels.copy(padded + ((plane &* paddedHeight &+ y &+ g.paddingHeight) &* paddedWidth
