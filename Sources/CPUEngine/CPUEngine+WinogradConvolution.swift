@@ -195,8 +195,8 @@ extension CPUEngine {
         base + plan.cachedInputs + (plan.cachesInputs ? chunk : 0) * plan.cachedInputStride
     }
 
-    /// Copies `count` samples into the zero-bordered buffer, gathers their `α×α` tiles `[α, α, C, T]` and
-    /// transforms them into `transformed`: `V[α², C, T] = Bᵀ d B` (one pass over all channels and tiles).
+    /// Copies `count` samples into the zero-bordered buffer and, channel by channel, gathers their `α×α` tiles
+    /// `[α, α, T]` and transforms them into `transformed`: `V[α², C, T] = Bᵀ d B`.
     private static func transformInputs(_ samples: UnsafeMutablePointer<Float>, count: Int, _ g: ConvolutionGeometry,
                                         _ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>,
                                         into transformed: UnsafeMutablePointer<Float>) {
@@ -212,15 +212,16 @@ extension CPUEngine {
             }
         }
         let tiles = count &* plan.tilesPerSample
+        let lanes = channels &* tiles
         for channel in 0..<channels {
+            // One channel's tiles [α, α, T] at a time: gathered and transformed while they are in L1.
             dl_gather_tiles(padded + channel &* planeSize, channels &* planeSize, paddedWidth, Int32(count),
-                            Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha),
-                            gathered + channel &* tiles, channels &* tiles)
+                            Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha), gathered,
+                            tiles)
+            WinogradTransform.apply(plan.transform.inputForward, gathered, inRow: alpha * tiles, inColumn: tiles,
+                                    into: transformed + channel &* tiles, outRow: alpha * lanes, outColumn: lanes,
+                                    count: tiles, scratch: base + plan.scratch)
         }
-        let lanes = channels * tiles
-        WinogradTransform.apply(plan.transform.inputForward, gathered, inRow: alpha * lanes, inColumn: lanes,
-                                into: transformed, outRow: alpha * lanes, outColumn: lanes, count: lanes,
-                                scratch: base + plan.scratch)
     }
 
     /// `Y = Aᵀ M A` for every filter and tile (`[m, m, F, T]`), written into the output samples
