@@ -3,7 +3,8 @@ import Dispatch
 import Engine
 
 /// Whole convolution layers on the host. Stride-1 3×3 and 5×5 layers with enough channels go to Winograd
-/// (`CPUEngine+WinogradConvolution.swift`); every other one runs here: each worker thread takes a contiguous block
+/// (`CPUEngine+WinogradConvolution.swift`), strided layers that split into such a layer go to Winograd over phase
+/// channels (`CPUEngine+PhaseSplitConvolution.swift`); every other one runs here: each worker thread takes a contiguous block
 /// of samples and, per sample, unfolds blocks of output rows into a column matrix small enough to stay in its L2
 /// cache (`columnChunkFloats`), runs single-threaded `cblas_sgemm` per block straight into the NCHW output and
 /// applies bias and activation while the output is still in cache. No batched column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the
@@ -64,6 +65,7 @@ extension CPUEngine {
 
     public func convolutionWorkspace(geometry g: ConvolutionGeometry, filters: Int) -> [Shape] {
         if let plan = winogradPlan(g, filters: filters) { return winogradWorkspace(plan, batch: g.batch) }
+        if let plan = phaseSplitPlan(g, filters: filters) { return phaseSplitWorkspace(plan) }
         return [Shape(convolutionWorkers(batch: g.batch), ConvolutionScratch(g, filters: filters).perWorker)]
     }
 
@@ -81,6 +83,10 @@ extension CPUEngine {
         if let plan = winogradPlan(g, filters: filters) {
             return try winogradForward(x, weight: w, bias: b, activation: activation, geometry: g, plan: plan,
                                        workspace: workspace, into: y)
+        }
+        if let plan = phaseSplitPlan(g, filters: filters) {
+            return try phaseSplitForward(x, weight: w, bias: b, activation: activation, geometry: g, plan: plan,
+                                         workspace: workspace, into: y)
         }
         let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let pointwise = Self.isPointwise(g)
@@ -125,6 +131,10 @@ extension CPUEngine {
             return try winogradBackward(dy, input: x, output: y, weight: w, activation: activation, geometry: g,
                                         plan: plan, workspace: workspace, gradWeight: dw, gradBias: db,
                                         gradInput: dx)
+        }
+        if let plan = phaseSplitPlan(g, filters: filters) {
+            return try phaseSplitBackward(dy, output: y, activation: activation, geometry: g, plan: plan,
+                                          workspace: workspace, gradWeight: dw, gradBias: db, gradInput: dx)
         }
         let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let pointwise = Self.isPointwise(g)

@@ -77,6 +77,15 @@ class LayerGradientTests: XCTestCase {
         try checker.check(layer, input: randomValues(2 * 16 * 8 * 9, seed: 24), batch: 2, engine: engine)
     }
 
+    /// 5×5 stride 2 over 4 channels: the CPU engine splits it into a 3×3 Winograd layer over 16 phase channels
+    /// (the split kernel's last row and column of taps are zeros).
+    func testConvolutionStridedPhaseSplit() throws {
+        var initializer = ParameterInitializer(seed: 25)
+        let layer = try Conv2D(name: "conv", inputShape: Shape(4, 9, 8), filters: 16, size: 5, stride: 2,
+                               padding: 2, bias: true, activation: .tanh, engine: engine, initializer: &initializer)
+        try checker.check(layer, input: randomValues(2 * 4 * 9 * 8, seed: 26), batch: 2, engine: engine)
+    }
+
     func testDenseOnImageInput() throws {
         var initializer = ParameterInitializer(seed: 7)
         let layer = try Dense(name: "dense", inputShape: Shape(2, 3, 3), units: 5, bias: true, activation: .tanh,

@@ -15,6 +15,7 @@ final class OpenCLLayerGradientTests: LayerGradientTests {
     override func testConvolutionFiveByFivePaddedWithSigmoid() throws { try super.testConvolutionFiveByFivePaddedWithSigmoid() }
     override func testConvolutionWinogradThreeByThree() throws { try super.testConvolutionWinogradThreeByThree() }
     override func testConvolutionWinogradFiveByFive() throws { try super.testConvolutionWinogradFiveByFive() }
+    override func testConvolutionStridedPhaseSplit() throws { try super.testConvolutionStridedPhaseSplit() }
     override func testDenseOnImageInput() throws { try super.testDenseOnImageInput() }
     override func testMaxPoolWithOverlappingWindows() throws { try super.testMaxPoolWithOverlappingWindows() }
     override func testMaxPoolWithPadding() throws { try super.testMaxPoolWithPadding() }

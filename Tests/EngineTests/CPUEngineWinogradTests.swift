@@ -4,7 +4,8 @@ import XCTest
 
 /// The CPU engine's Winograd convolution (F(4×4, 3×3) and F(4×4, 5×5)) against the naive reference: forward,
 /// kernel, bias and input gradients, on tiles that overhang the output, outputs smaller than one tile, chunks that
-/// split a worker's samples (a partial chunk last), and more threads than samples. The error bound is relative to
+/// split a worker's samples (a partial chunk last), more threads than samples, and strided layers split into phase
+/// channels (kernels that split with zero taps, input pixels no window reads). The error bound is relative to
 /// the largest value: Winograd reorders the sums and scales by the transform matrices, so it is not bitwise equal
 /// to direct convolution, but stays within a few float roundings of it.
 final class CPUEngineWinogradTests: XCTestCase {
@@ -23,6 +24,20 @@ final class CPUEngineWinogradTests: XCTestCase {
         (ConvolutionGeometry(batch: 10, channels: 16, height: 14, width: 14, kernelHeight: 3, kernelWidth: 3,
                              paddingHeight: 1, paddingWidth: 1), 16),
     ]
+    /// Strided layers that run as Winograd over phase channels.
+    private let phaseSplitCases: [(ConvolutionGeometry, filters: Int)] = [
+        // AlexNet's conv1 in small: 11×11 stride 4 over 3 channels → 3×3 over 48.
+        (ConvolutionGeometry(batch: 3, channels: 3, height: 27, width: 27, kernelHeight: 11, kernelWidth: 11,
+                             strideHeight: 4, strideWidth: 4, paddingHeight: 2, paddingWidth: 2), 16),
+        (ConvolutionGeometry(batch: 2, channels: 4, height: 13, width: 11, kernelHeight: 5, kernelWidth: 5,
+                             strideHeight: 2, strideWidth: 2, paddingHeight: 2, paddingWidth: 2), 17),
+        // 10×10 stride 2 → 5×5 (F(4×4, 5×5)).
+        (ConvolutionGeometry(batch: 2, channels: 4, height: 20, width: 20, kernelHeight: 10, kernelWidth: 10,
+                             strideHeight: 2, strideWidth: 2, paddingHeight: 1, paddingWidth: 1), 16),
+        // The last two rows and columns are read by no window: their input gradient is 0.
+        (ConvolutionGeometry(batch: 3, channels: 2, height: 14, width: 14, kernelHeight: 9, kernelWidth: 9,
+                             strideHeight: 3, strideWidth: 3), 16),
+    ]
     /// Largest error allowed, relative to the largest expected magnitude.
     private let bound: Float = 2e-5
 
@@ -32,7 +47,13 @@ final class CPUEngineWinogradTests: XCTestCase {
             XCTAssertEqual(winograd.convolutionWorkspace(geometry: g, filters: filters).count, 2, "\(g)")
             XCTAssertEqual(direct.convolutionWorkspace(geometry: g, filters: filters).count, 1, "\(g)")
         }
-        // Too few channels, a stride or a kernel without a transform: im2col + GEMM.
+        // Phase split: the inner Winograd workspace, the split input, kernel and input gradient.
+        for (g, filters) in phaseSplitCases {
+            XCTAssertEqual(winograd.convolutionWorkspace(geometry: g, filters: filters).count, 5, "\(g)")
+            XCTAssertEqual(direct.convolutionWorkspace(geometry: g, filters: filters).count, 1, "\(g)")
+        }
+        // Too few channels, a stride that splits a 3×3 kernel into 2×2, or a kernel without a transform: im2col +
+        // GEMM.
         for g in [
             ConvolutionGeometry(batch: 2, channels: 8, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3),
             ConvolutionGeometry(batch: 2, channels: 16, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3,
@@ -47,7 +68,7 @@ final class CPUEngineWinogradTests: XCTestCase {
         var random = TestRandom(seed: 50)
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads, winograd: true)
-            for (index, (g, filters)) in cases.enumerated() {
+            for (index, (g, filters)) in (cases + phaseSplitCases).enumerated() {
                 let activation: Activation? = index % 2 == 0 ? .relu : nil
                 let input = random.floats(g.batch * g.channels * g.height * g.width)
                 let weights = random.floats(filters * g.columnRows)
@@ -71,7 +92,7 @@ final class CPUEngineWinogradTests: XCTestCase {
         var random = TestRandom(seed: 51)
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads, winograd: true)
-            for (index, (g, filters)) in cases.enumerated() {
+            for (index, (g, filters)) in (cases + phaseSplitCases).enumerated() {
                 let activation: Activation? = index % 2 == 1 ? .relu : nil
                 let spatial = g.outputHeight * g.outputWidth
                 let input = random.floats(g.batch * g.channels * g.height * g.width)
