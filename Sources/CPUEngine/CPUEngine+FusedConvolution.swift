@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 import Engine
 
 /// Whole convolution layers on the host. Stride-1 3×3 and 5×5 layers with enough channels go to Winograd
@@ -220,7 +219,7 @@ extension CPUEngine {
             return
         }
         if useOpenBLASThreads { openblas_set_num_threads(1) }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        loop.pool.run(workers) { worker in
             body(worker, batch * worker / workers..<batch * (worker + 1) / workers)
         }
         if useOpenBLASThreads { openblas_set_num_threads(Int32(threads)) }

@@ -35,11 +35,15 @@ public final class CPUEngine: ComputeEngine {
         let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let environment = ProcessInfo.processInfo.environment
         self.threads = count
-        self.loop = ParallelLoop(threads: count)
+        self.loop = ParallelLoop(pool: WorkerPool(threads: count))
         winogradEnabled = winograd ?? (environment["DLTRAIN_WINOGRAD"] != "0")
         self.winogradCacheBytes = max(0, winogradCacheBytes)
         useOpenBLASThreads = environment["DLTRAIN_BLAS_THREADS"] == "openblas"
         openblas_set_num_threads(Int32(useOpenBLASThreads ? count : 1))
+    }
+
+    deinit {
+        loop.pool.stop()
     }
 
     /// `"cpu (OpenBLAS SkylakeX, 2 threads)"`.

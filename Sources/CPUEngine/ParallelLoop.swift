@@ -1,12 +1,13 @@
-import Dispatch
-
-/// Splits a loop over `0..<count` into contiguous ranges run on a fixed number of threads.
+/// Splits a loop over `0..<count` into contiguous ranges run on the engine's worker pool.
 struct ParallelLoop: Sendable {
     /// Work (roughly, floats touched) below which a loop stays on the calling thread.
     static let minimumWorkPerChunk = 32_768
 
+    /// The threads that run the chunks.
+    let pool: WorkerPool
+
     /// The most chunks a loop is split into.
-    let threads: Int
+    var threads: Int { pool.threads }
 
     /// Calls `body` on disjoint ranges covering `0..<count`; `itemCost` is the work of one index.
     ///
@@ -17,7 +18,7 @@ struct ParallelLoop: Sendable {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        pool.run(chunks) { chunk in
             body(Self.range(chunk, of: chunks, count: count))
         }
     }
@@ -30,7 +31,7 @@ struct ParallelLoop: Sendable {
         }
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { totals in
             let out = SendablePointer(totals.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            pool.run(chunks) { chunk in
                 out[chunk] = partial(Self.range(chunk, of: chunks, count: count))
             }
             return totals.reduce(0, +)
