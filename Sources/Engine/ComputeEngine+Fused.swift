@@ -7,6 +7,24 @@ extension ComputeEngine {
         if let activation { try activate(activation, tensor, into: tensor) }
     }
 
+    public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
+                              units: Int, gradWeight: Tensor, gradInput: Tensor?) throws {
+        try denseBackwardByGEMM(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs, units: units,
+                                gradWeight: gradWeight, gradInput: gradInput)
+    }
+
+    /// `denseBackward` as two `gemm`s: `dW[units, inputs] = dZᵀ·X`, then `dX[N, inputs] = dZ·W`.
+    public func denseBackwardByGEMM(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
+                                    units: Int, gradWeight: Tensor, gradInput: Tensor?) throws {
+        try gemm(transposeA: true, transposeB: false, m: units, n: inputs, k: batch, alpha: 1, a: gradOutput,
+                 aOffset: 0, lda: units, b: input, bOffset: 0, ldb: inputs, beta: 0, c: gradWeight, cOffset: 0,
+                 ldc: inputs)
+        guard let gradInput else { return }
+        try gemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: units, alpha: 1, a: gradOutput,
+                 aOffset: 0, lda: units, b: weight, bOffset: 0, ldb: inputs, beta: 0, c: gradInput, cOffset: 0,
+                 ldc: inputs)
+    }
+
     public func convolutionWorkspace(geometry g: ConvolutionGeometry, filters: Int) -> [Shape] {
         [Shape(g.columnRows, g.columnCount), Shape(filters, g.columnCount)]
     }

@@ -86,6 +86,12 @@ public protocol ComputeEngine: AnyObject {
                              activation: Activation?, geometry: ConvolutionGeometry, filters: Int,
                              workspace: [Tensor], gradWeight: Tensor, gradBias: Tensor?, gradInput: Tensor?) throws
 
+    /// A dense layer's backward products from `gradOutput[N, units]` (already `dZ`, the activation's derivative
+    /// applied), `input[N, inputs]` and `weight[units, inputs]`: overwrites `gradWeight[units, inputs] = dZᵀ·X` and,
+    /// when given, `gradInput[N, inputs] = dZ·W`. Default: two `gemm`s.
+    func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int, units: Int,
+                       gradWeight: Tensor, gradInput: Tensor?) throws
+
     /// `output = f(input)` elementwise; `output` may be `input`.
     func activate(_ activation: Activation, _ input: Tensor, into output: Tensor) throws
 

@@ -93,6 +93,14 @@ class LayerGradientTests: XCTestCase {
         try checker.check(layer, input: randomValues(3 * 18, seed: 8), batch: 3, engine: engine)
     }
 
+    /// At most 16 samples and 256+ inputs: the CPU engine's one-sweep backward (tail columns, 17 weight rows).
+    func testDenseSmallBatchWide() throws {
+        var initializer = ParameterInitializer(seed: 27)
+        let layer = try Dense(name: "dense", inputShape: Shape(300), units: 17, bias: true, activation: .sigmoid,
+                              engine: engine, initializer: &initializer)
+        try checker.check(layer, input: randomValues(3 * 300, seed: 28), batch: 3, engine: engine)
+    }
+
     func testMaxPoolWithOverlappingWindows() throws {
         let layer = Pool2D(name: "pool", method: .max, inputShape: Shape(2, 7, 7), size: 3, stride: 2,
                            padding: 0, engine: engine)

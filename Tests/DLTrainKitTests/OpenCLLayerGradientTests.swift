@@ -17,6 +17,7 @@ final class OpenCLLayerGradientTests: LayerGradientTests {
     override func testConvolutionWinogradFiveByFive() throws { try super.testConvolutionWinogradFiveByFive() }
     override func testConvolutionStridedPhaseSplit() throws { try super.testConvolutionStridedPhaseSplit() }
     override func testDenseOnImageInput() throws { try super.testDenseOnImageInput() }
+    override func testDenseSmallBatchWide() throws { try super.testDenseSmallBatchWide() }
     override func testMaxPoolWithOverlappingWindows() throws { try super.testMaxPoolWithOverlappingWindows() }
     override func testMaxPoolWithPadding() throws { try super.testMaxPoolWithPadding() }
     override func testAveragePool() throws { try super.testAveragePool() }

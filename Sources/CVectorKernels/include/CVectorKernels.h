@@ -67,6 +67,16 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
 void dl_skinny_gemm_nt(int M, int K, const float *transposedA, const float *B, ptrdiff_t ldb, float alpha, float beta,
                        float *C, ptrdiff_t ldc, int firstColumn, int endColumn);
 
+/// A dense layer's backward products at a small batch, in one sweep over the weights, for input columns
+/// firstColumn ..< endColumn: gradWeight[n, k] = Σ_b dZ[b, n]·input[b, k] and, when gradInput is not NULL,
+/// gradInput[b, k] = Σ_n dZ[b, n]·weight[n, k], both overwritten, for b < batch ≤ 16 and n < units. `gradLanes`
+/// holds dZ transposed (units rows of 16 floats, lanes ≥ batch zero; dl_transpose_to_lanes). Each weight is read
+/// once and each weight gradient written once (bypassing the caches where its rows are 64-byte aligned), so
+/// workers that split the columns share no output.
+void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, const float *input, ptrdiff_t ldx,
+                              const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
+                              float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn);
+
 /// target[k·16 + m] = A[m·lda + k] for m < M ≤ 16, k < K, and 0 for M ≤ m < 16.
 void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target);
 

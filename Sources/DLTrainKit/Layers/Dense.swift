@@ -63,16 +63,11 @@ public final class Dense: Layer {
         if let bias {
             try engine.biasGradient(gradOutput, batch: batch, channels: units, spatial: 1, into: bias.gradient)
         }
-        // dW[out, in] = dZᵀ · X
-        try engine.gemm(transposeA: true, transposeB: false, m: units, n: inputs, k: batch, alpha: 1,
-                        a: gradOutput, aOffset: 0, lda: units, b: input, bOffset: 0, ldb: inputs,
-                        beta: 0, c: weight.gradient, cOffset: 0, ldc: inputs)
-        guard computesInputGradient else { return gradOutput }
-        // dX[N, in] = dZ · W
-        let gradInput = try buffers.tensor("gradInput", inputShape.batched(batch), on: engine, layer: name)
-        try engine.gemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: units, alpha: 1,
-                        a: gradOutput, aOffset: 0, lda: units, b: weight.value, bOffset: 0, ldb: inputs,
-                        beta: 0, c: gradInput, cOffset: 0, ldc: inputs)
-        return gradInput
+        // dW[out, in] = dZᵀ · X and dX[N, in] = dZ · W
+        let gradInput = computesInputGradient
+            ? try buffers.tensor("gradInput", inputShape.batched(batch), on: engine, layer: name) : nil
+        try engine.denseBackward(gradOutput, input: input, weight: weight.value, batch: batch, inputs: inputs,
+                                 units: units, gradWeight: weight.gradient, gradInput: gradInput)
+        return gradInput ?? gradOutput
     }
 }
