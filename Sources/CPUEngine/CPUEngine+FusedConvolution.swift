@@ -10,9 +10,9 @@ import Engine
 /// backward pass re-unfolds each sample instead of keeping the columns, and sums per-worker weight and bias
 /// gradients at the end.
 extension CPUEngine {
-    /// Float offsets of one worker's scratch: columns `[Ckk, S]`, column gradient `[Ckk, S]`, weight gradient
-    /// `[F, Ckk]`, bias gradient `[F]`, the staged sample (see `unfold`) and the zero-padded sample gradient
-    /// `[C, H + 2p, W + 2p]`, each 64-byte aligned.
+    /// Float offsets of one worker's scratch: columns and column gradient `[Ckk, rows·OW]` (one block of output
+    /// rows, `columnChunkRows`), weight gradient `[F, Ckk]`, bias gradient `[F]`, the staged sample (see `stage`)
+    /// and the zero-padded sample gradient `[C, H + 2p, W + 2p]`, each 64-byte aligned.
     struct ConvolutionScratch {
         let columns: Int
         let columnGradient: Int
@@ -103,7 +103,7 @@ extension CPUEngine {
                     if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
                     // Y_n[F, chunk] = W[F, Ckk] · cols_n[Ckk, chunk]
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(rows),
-                                1, w.base, Int32(rows), pointwise ? sample : columns,
+                                1, w.base, Int32(rows), pointwise ? sample + first * g.outputWidth : columns,
                                 Int32(pointwise ? spatial : width), 0, out + first * g.outputWidth, Int32(spatial))
                 }
                 Self.biasActivate(out, bias: b?.base, activation: activation, channels: filters, spatial: spatial)

@@ -62,10 +62,20 @@ final class WorkerPool: @unchecked Sendable {
                 wakeUp.unlock()
             }
             work()
-            while unfinished.load(ordering: .sequentiallyConsistent) > 0 {}
+            Self.wait(until: { unfinished.load(ordering: .sequentiallyConsistent) == 0 })
             generation.add(1, ordering: .sequentiallyConsistent)  // even: closed
-            while active.load(ordering: .sequentiallyConsistent) > 0 {}
+            Self.wait(until: { active.load(ordering: .sequentiallyConsistent) == 0 })
             self.body = nil
+        }
+    }
+
+    /// Spins until `done()`, yielding the processor after a while: a worker still running a chunk may be waiting
+    /// for this very processor (another process took the other one).
+    private static func wait(until done: () -> Bool) {
+        var spins = 0
+        while !done() {
+            spins += 1
+            if spins > 1_000 { sched_yield() }
         }
     }
 

@@ -409,6 +409,7 @@ DL_MULTIVERSION
 void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, const float *input, ptrdiff_t ldx,
                               const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
                               float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn) {
+    if (batch < 1 || batch > 16) __builtin_trap();  // the lanes and the block copies hold 16 rows
     float *inputs = malloc(2 * 16 * DENSE_PITCH * sizeof(float));
     if (!inputs) __builtin_trap();
     float *sums = inputs + 16 * DENSE_PITCH;
@@ -446,8 +447,8 @@ static inline __attribute__((always_inline)) void skinny_columns(int count, int 
     for (int j = 0; j < 8; j++) rows[j] = B + (j < count ? j : 0) * ldb;
     dl_vector s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, s4 = {0}, s5 = {0}, s6 = {0}, s7 = {0};
     for (int k = 0; k < K; k++) {
-        if ((k & 15) == 0)
-            for (int j = 0; j < 8; j++) __builtin_prefetch(rows[j] + k + 128, 0, 3);
+        if ((k & 15) == 0 && k + 128 < K)
+            for (int j = 0; j < count; j++) __builtin_prefetch(rows[j] + k + 128, 0, 3);
         dl_vector a = LOAD_VECTOR(transposedA + (ptrdiff_t)k * 16);
         s0 += rows[0][k] * a;
         s1 += rows[1][k] * a;

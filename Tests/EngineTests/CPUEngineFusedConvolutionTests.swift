@@ -21,6 +21,11 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
         ConvolutionGeometry(batch: 3, channels: 5, height: 6, width: 7, kernelHeight: 1, kernelWidth: 1),
         ConvolutionGeometry(batch: 2, channels: 3, height: 23, width: 21, kernelHeight: 11, kernelWidth: 11,
                             strideHeight: 4, strideWidth: 4, paddingHeight: 2, paddingWidth: 2),
+        // Columns over 1 MiB per sample: unfolded in blocks of output rows (37 + 11, and 29 + 16, strided).
+        ConvolutionGeometry(batch: 2, channels: 16, height: 48, width: 48, kernelHeight: 3, kernelWidth: 3,
+                            paddingHeight: 1, paddingWidth: 1),
+        ConvolutionGeometry(batch: 2, channels: 8, height: 90, width: 90, kernelHeight: 5, kernelWidth: 5,
+                            strideHeight: 2, strideWidth: 2, paddingHeight: 2, paddingWidth: 2),
     ]
     private let activations: [Activation?] = [nil, .relu, .tanh, .leakyReLU(slope: 0.1)]
 

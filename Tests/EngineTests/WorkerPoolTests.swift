@@ -21,6 +21,33 @@ final class WorkerPoolTests: XCTestCase {
         }
     }
 
+    /// Two chunks that each wait for the other to start: only passes if a worker really takes one.
+    func testWorkersJoinJobs() {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.stop() }
+        let started = Atomic<Int>(0)
+        let joined = Atomic<Int>(0)
+        for _ in 0..<50 {
+            started.store(0, ordering: .sequentiallyConsistent)
+            pool.run(2) { _ in
+                started.add(1, ordering: .sequentiallyConsistent)
+                let deadline = Date().addingTimeInterval(5)
+                while started.load(ordering: .sequentiallyConsistent) < 2, Date() < deadline {}
+                if started.load(ordering: .sequentiallyConsistent) == 2 { joined.add(1, ordering: .relaxed) }
+            }
+        }
+        XCTAssertEqual(joined.load(ordering: .relaxed), 100)
+    }
+
+    func testAStoppedPoolRunsJobsOnTheCallingThread() {
+        let pool = WorkerPool(threads: 3)
+        pool.stop()
+        Thread.sleep(forTimeInterval: 0.01)
+        let counts = ChunkCounts(6)
+        pool.run(6) { chunk in counts.count(chunk) }
+        XCTAssertEqual(counts.values, [Int](repeating: 1, count: 6))
+    }
+
     func testNestedJobsRunInline() {
         let pool = WorkerPool(threads: 2)
         defer { pool.stop() }
