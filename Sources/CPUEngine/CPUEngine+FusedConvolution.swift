@@ -54,9 +54,10 @@ extension CPUEngine {
         return max(1, min(g.outputHeight, columnChunkFloats / max(1, g.columnRows * g.outputWidth)))
     }
 
-    /// The blocks of output rows `columnChunkRows` makes.
-    static func columnChunks(_ g: ConvolutionGeometry) -> StrideTo<Int> {
-        Swift.stride(from: 0, to: g.outputHeight, by: columnChunkRows(g))
+    /// The blocks of output rows `columnChunkRows` makes, in order.
+    static func columnChunks(_ g: ConvolutionGeometry) -> LazyMapSequence<StrideTo<Int>, Range<Int>> {
+        let (rows, height) = (columnChunkRows(g), g.outputHeight)
+        return Swift.stride(from: 0, to: height, by: rows).lazy.map { $0..<min($0 + rows, height) }
     }
 
     /// Worker threads for a batch: one per thread, never more than samples.
@@ -97,14 +98,13 @@ extension CPUEngine {
                 let sample = x.base + n * sampleSize
                 let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
                 let out = y.base + n * filters * spatial
-                for first in Self.columnChunks(g) {
-                    let chunk = first..<min(first + Self.columnChunkRows(g), g.outputHeight)
-                    let width = chunk.count * g.outputWidth
+                for chunk in Self.columnChunks(g) {
+                    let (width, offset) = (chunk.count * g.outputWidth, chunk.lowerBound * g.outputWidth)
                     if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
                     // Y_n[F, chunk] = W[F, Ckk] · cols_n[Ckk, chunk]
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(rows),
-                                1, w.base, Int32(rows), pointwise ? sample + first * g.outputWidth : columns,
-                                Int32(pointwise ? spatial : width), 0, out + first * g.outputWidth, Int32(spatial))
+                                1, w.base, Int32(rows), pointwise ? sample + offset : columns,
+                                Int32(pointwise ? spatial : width), 0, out + offset, Int32(spatial))
                 }
                 Self.biasActivate(out, bias: b?.base, activation: activation, channels: filters, spatial: spatial)
             }
@@ -159,14 +159,13 @@ extension CPUEngine {
                 let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
                 let target = dx.map { $0.base + n * sampleSize }
                 let folded = target.map { pointwise ? $0 : Self.foldTarget(g, padded: paddedGradient, sample: $0) }
-                for first in Self.columnChunks(g) {
-                    let chunk = first..<min(first + Self.columnChunkRows(g), g.outputHeight)
-                    let (width, offset) = (chunk.count * g.outputWidth, first * g.outputWidth)
+                for chunk in Self.columnChunks(g) {
+                    let (width, offset) = (chunk.count * g.outputWidth, chunk.lowerBound * g.outputWidth)
                     if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
                     // dW[F, Ckk] (+)= dZ_n[F, chunk] · cols_n[Ckk, chunk]ᵀ
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(rows), Int32(width),
                                 1, dz + offset, Int32(spatial), pointwise ? sample + offset : columns,
-                                Int32(pointwise ? spatial : width), n == samples.lowerBound && first == 0 ? 0 : 1,
+                                Int32(pointwise ? spatial : width), n == samples.lowerBound && offset == 0 ? 0 : 1,
                                 weightGradient, Int32(rows))
                     guard let folded else { continue }
                     // dcols_n[Ckk, chunk] = Wᵀ · dZ_n[F, chunk], added into dX_n (straight into it when pointwise).
