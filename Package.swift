@@ -51,7 +51,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CPUEngine", "OpenCLEngine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CPUEngine", "OpenCLEngine", "CVectorKernels"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "DLTrainKitTests", dependencies: ["DLTrainKit", "Engine", "CPUEngine", "OpenCLEngine"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DLTrainKit", "ImageIO", "dltrain"]),

@@ -63,12 +63,12 @@ struct WinogradTransform: Sendable {
         let a = evaluation(m)
         let g = evaluation(r)
         let b = Self.inverse(evaluation(alpha))
-        inputForward = TransformMatrix(Self.transpose(b))
-        outputForward = TransformMatrix(Self.transpose(a))
-        kernelForward = TransformMatrix(g)
-        outputBackward = TransformMatrix(a)
-        inputBackward = TransformMatrix(b)
-        kernelBackward = TransformMatrix(Self.transpose(g))
+        inputForward = TransformMatrix(Self.transpose(b), alpha: alpha, role: DL_INPUT_FORWARD)
+        outputForward = TransformMatrix(Self.transpose(a), alpha: alpha, role: DL_OUTPUT_FORWARD)
+        kernelForward = TransformMatrix(g, alpha: alpha, role: DL_KERNEL_FORWARD)
+        outputBackward = TransformMatrix(a, alpha: alpha, role: DL_OUTPUT_BACKWARD)
+        inputBackward = TransformMatrix(b, alpha: alpha, role: DL_INPUT_BACKWARD)
+        kernelBackward = TransformMatrix(Self.transpose(g), alpha: alpha, role: DL_KERNEL_BACKWARD)
     }
 
     private static func transpose(_ matrix: [[Double]]) -> [[Double]] {
@@ -102,28 +102,35 @@ struct WinogradTransform: Sendable {
     static func apply(_ matrix: TransformMatrix, _ input: UnsafeMutablePointer<Float>, inRow: Int, inColumn: Int,
                       into output: UnsafeMutablePointer<Float>, outRow: Int, outColumn: Int, count: Int,
                       scratch: UnsafeMutablePointer<Float>) {
-        matrix.withMatrix { m in
-            dl_winograd_apply(m, input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes)
-        }
+        dl_winograd_apply(matrix.descriptor, input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes)
     }
 }
 
-/// A small row-major matrix of a Winograd transform, converted to float for `dl_winograd_apply`.
+/// One matrix of a Winograd transform, as the C kernel that applies it (its coefficients compiled in).
 struct TransformMatrix: Sendable {
-    let rows: Int
-    let columns: Int
-    private let values: [Float]
+    /// The C kernel's name for it.
+    let descriptor: dl_transform_matrix
 
-    init(_ dense: [[Double]]) {
-        rows = dense.count
-        columns = dense[0].count
-        values = dense.flatMap { $0.map(Float.init) }
+    /// The kernel for `role` at `alpha`, checked once against `dense` (the Toom–Cook matrix in double precision):
+    /// the matrix the kernel applies to unit vectors must match it to float rounding.
+    init(_ dense: [[Double]], alpha: Int, role: dl_transform_role) {
+        descriptor = dl_transform_matrix(alpha: Int32(alpha), role: role)
+        let (rows, columns, values) = Self.values(of: descriptor)
+        precondition(rows == dense.count && columns == dense[0].count, "Winograd: no kernel for this matrix")
+        for i in 0..<rows {
+            for k in 0..<columns {
+                let expected = dense[i][k]
+                precondition(abs(Double(values[i * columns + k]) - expected) <= 1e-6 * abs(expected) + 1e-12,
+                             "Winograd: kernel matrix (\(i), \(k)) is \(values[i * columns + k]), not \(expected)")
+            }
+        }
     }
 
-    /// Calls `body` with the C view of the matrix, valid during the call.
-    func withMatrix<R>(_ body: (dl_transform_matrix) -> R) -> R {
-        values.withUnsafeBufferPointer { v in
-            body(dl_transform_matrix(rows: Int32(rows), columns: Int32(columns), values: v.baseAddress))
-        }
+    /// The rows, columns and row-major values of the matrix the C kernel applies.
+    static func values(of descriptor: dl_transform_matrix) -> (Int, Int, [Float]) {
+        var (rows, columns): (Int32, Int32) = (0, 0)
+        var values = [Float](repeating: .nan, count: 64)
+        let found = dl_winograd_matrix_values(descriptor, &rows, &columns, &values)
+        return found == 0 ? (0, 0, []) : (Int(rows), Int(columns), Array(values.prefix(Int(rows * columns))))
     }
 }

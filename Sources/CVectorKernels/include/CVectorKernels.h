@@ -7,21 +7,34 @@
 
 #include <stddef.h>
 
-/// A small row-major matrix.
+/// Which matrix of a Winograd transform (see `WinogradTransform`).
+typedef enum {
+    DL_INPUT_FORWARD = 0,  ///< Bᵀ (α×α)
+    DL_OUTPUT_FORWARD,     ///< Aᵀ (m×α)
+    DL_KERNEL_FORWARD,     ///< G (α×r)
+    DL_OUTPUT_BACKWARD,    ///< A (α×m)
+    DL_INPUT_BACKWARD,     ///< B (α×α)
+    DL_KERNEL_BACKWARD,    ///< Gᵀ (r×α)
+} dl_transform_role;
+
+/// One matrix of F(4×4, 3×3) (`alpha` 6) or F(4×4, 5×5) (`alpha` 8).
 typedef struct {
-    int rows;
-    int columns;
-    const float *values;
+    int alpha;
+    dl_transform_role role;
 } dl_transform_matrix;
 
-/// out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l] for `count` lanes: element (k, l) of lane t is
-/// input[k·inRow + l·inColumn + t], element (i, j) goes to output[i·outRow + j·outColumn + t]. `scratch` holds
-/// rows·columns·`lanes` floats; lanes are processed `lanes` at a time. Only the shapes of F(4×4, 3×3)'s and
-/// F(4×4, 5×5)'s transforms exist (6×6, 4×6, 6×4, 6×3, 3×6, 8×8, 4×8, 8×4, 8×5, 5×8), each fully unrolled; any other
-/// shape traps.
+/// out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l] for `count` lanes, L the matrix `matrix` names: element (k, l) of
+/// lane t is input[k·inRow + l·inColumn + t], element (i, j) goes to output[i·outRow + j·outColumn + t].
+/// `scratch` holds rows·columns·`lanes` floats; lanes are processed `lanes` at a time. Each matrix has its own
+/// fully unrolled kernel with its coefficients compiled in (zeros skipped, mirrored rows of the points ±p shared);
+/// any other `matrix` traps.
 void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes);
+
+/// Writes the rows×columns matrix `dl_winograd_apply` applies for `matrix` into `values` (room for 64 floats),
+/// found by running its kernel on the unit vectors; returns 0 for a matrix that does not exist.
+int dl_winograd_matrix_values(dl_transform_matrix matrix, int *rows, int *columns, float *values);
 
 /// target[(i·alpha + j)·targetStride + (s·tileRows + ty)·tileColumns + tx] =
 ///   planes[s·sampleStride + (ty·m + i)·width + tx·m + j]  for i, j < alpha and every sample s < samples.
