@@ -130,10 +130,11 @@ INLINE void store_lines(float *p, ptrdiff_t stride, const dl_vector *y, int rows
     }
 }
 
-/// A two-sided transform `out = L·in·Lᵀ` over `count` lanes (see `dl_winograd_apply`), where LINE(x, y) applies
-/// the P×Q matrix L to Q vectors, and NAME##_matrix, which writes L by applying LINE to the unit vectors. Pass 1
-/// transforms the input's columns into `scratch` ([P, Q, lanes]), pass 2 the rows of that.
-#define DEFINE_APPLY(NAME, P, Q, LINE)                                                                             \
+/// A two-sided transform `out = L·in·Lᵀ` over `count` lanes (see `dl_winograd_apply`), where the P×Q matrix L is
+/// TABLE (α×n) applied by KIND (`apply_rows`: P = α, Q = n; `apply_columns`: P = n, Q = α), and NAME##_matrix,
+/// which writes L by applying it to the unit vectors. Pass 1 transforms the input's columns into `scratch`
+/// ([P, Q, lanes]), pass 2 the rows of that.
+#define DEFINE_APPLY(NAME, P, Q, KIND, TABLE, ALPHA, N)                                                            \
     INLINE void NAME(const float *input, ptrdiff_t inRow, ptrdiff_t inColumn, float *output, ptrdiff_t outRow,     \
                      ptrdiff_t outColumn, ptrdiff_t count, float *scratch, ptrdiff_t lanes) {                      \
         for (ptrdiff_t first = 0; first < count; first += lanes) {                                                 \
@@ -142,14 +143,14 @@ INLINE void store_lines(float *p, ptrdiff_t stride, const dl_vector *y, int rows
                 for (ptrdiff_t t = 0; t < width; t += 16) {                                                        \
                     dl_vector x[Q], y[P];                                                                          \
                     load_lines(x, Q, input + l * inColumn + first + t, inRow, width - t);                          \
-                    LINE(x, y);                                                                                    \
+                    KIND(&TABLE[0][0], ALPHA, N, x, y);                                                            \
                     store_lines(scratch + l * lanes + t, Q * lanes, y, P, width - t);                              \
                 }                                                                                                  \
             for (int i = 0; i < P; i++)                                                                            \
                 for (ptrdiff_t t = 0; t < width; t += 16) {                                                        \
                     dl_vector x[Q], y[P];                                                                          \
                     load_lines(x, Q, scratch + i * Q * lanes + t, lanes, width - t);                               \
-                    LINE(x, y);                                                                                    \
+                    KIND(&TABLE[0][0], ALPHA, N, x, y);                                                            \
                     store_lines(output + i * outRow + first + t, outColumn, y, P, width - t);                      \
                 }                                                                                                  \
         }                                                                                                          \
@@ -161,36 +162,22 @@ INLINE void store_lines(float *p, ptrdiff_t stride, const dl_vector *y, int rows
             dl_vector x[Q], y[P];                                                                                  \
             for (int l = 0; l < Q; l++) x[l] = (dl_vector){0};                                                     \
             x[k][0] = 1;                                                                                           \
-            LINE(x, y);                                                                                            \
+            KIND(&TABLE[0][0], ALPHA, N, x, y);                                                                    \
             for (int i = 0; i < P; i++) values[i * Q + k] = y[i][0];                                               \
         }                                                                                                          \
     }
 
-#define B6T_ROWS(x, y) apply_rows(&B6T[0][0], 6, 6, x, y)
-#define A6_COLUMNS(x, y) apply_columns(&A6[0][0], 6, 4, x, y)
-#define G6_ROWS(x, y) apply_rows(&G6[0][0], 6, 3, x, y)
-#define A6_ROWS(x, y) apply_rows(&A6[0][0], 6, 4, x, y)
-#define B6T_COLUMNS(x, y) apply_columns(&B6T[0][0], 6, 6, x, y)
-#define G6_COLUMNS(x, y) apply_columns(&G6[0][0], 6, 3, x, y)
-#define B8T_ROWS(x, y) apply_rows(&B8T[0][0], 8, 8, x, y)
-#define A8_COLUMNS(x, y) apply_columns(&A8[0][0], 8, 4, x, y)
-#define G8_ROWS(x, y) apply_rows(&G8[0][0], 8, 5, x, y)
-#define A8_ROWS(x, y) apply_rows(&A8[0][0], 8, 4, x, y)
-#define B8T_COLUMNS(x, y) apply_columns(&B8T[0][0], 8, 8, x, y)
-#define G8_COLUMNS(x, y) apply_columns(&G8[0][0], 8, 5, x, y)
+/// The six kernels of one transform (α = ALPHA, kernel R), named by role as in `dl_transform_role`.
+#define DEFINE_TRANSFORM(ALPHA, R)                                                                                 \
+    DEFINE_APPLY(input_forward_##ALPHA, ALPHA, ALPHA, apply_rows, B##ALPHA##T, ALPHA, ALPHA)                      \
+    DEFINE_APPLY(output_forward_##ALPHA, 4, ALPHA, apply_columns, A##ALPHA, ALPHA, 4)                             \
+    DEFINE_APPLY(kernel_forward_##ALPHA, ALPHA, R, apply_rows, G##ALPHA, ALPHA, R)                                \
+    DEFINE_APPLY(output_backward_##ALPHA, ALPHA, 4, apply_rows, A##ALPHA, ALPHA, 4)                               \
+    DEFINE_APPLY(input_backward_##ALPHA, ALPHA, ALPHA, apply_columns, B##ALPHA##T, ALPHA, ALPHA)                  \
+    DEFINE_APPLY(kernel_backward_##ALPHA, R, ALPHA, apply_columns, G##ALPHA, ALPHA, R)
 
-DEFINE_APPLY(input_forward_6, 6, 6, B6T_ROWS)
-DEFINE_APPLY(output_forward_6, 4, 6, A6_COLUMNS)
-DEFINE_APPLY(kernel_forward_6, 6, 3, G6_ROWS)
-DEFINE_APPLY(output_backward_6, 6, 4, A6_ROWS)
-DEFINE_APPLY(input_backward_6, 6, 6, B6T_COLUMNS)
-DEFINE_APPLY(kernel_backward_6, 3, 6, G6_COLUMNS)
-DEFINE_APPLY(input_forward_8, 8, 8, B8T_ROWS)
-DEFINE_APPLY(output_forward_8, 4, 8, A8_COLUMNS)
-DEFINE_APPLY(kernel_forward_8, 8, 5, G8_ROWS)
-DEFINE_APPLY(output_backward_8, 8, 4, A8_ROWS)
-DEFINE_APPLY(input_backward_8, 8, 8, B8T_COLUMNS)
-DEFINE_APPLY(kernel_backward_8, 5, 8, G8_COLUMNS)
+DEFINE_TRANSFORM(6, 3)
+DEFINE_TRANSFORM(8, 5)
 
 typedef void (*matrix_function)(int *, int *, float *);
 
