@@ -253,16 +253,21 @@ extension CPUEngine {
                 for phase in 0..<stride {
                     // Staged column j of this phase is padded column phase + stride·j, input column that − p.
                     let shift = phase &- g.paddingWidth
-                    let first = shift >= 0 ? 0 : (-shift &+ stride &- 1) / stride
-                    let last = g.width &- 1 &- shift  // the farthest j reaches input column W − 1
-                    let end = last < 0 ? 0 : min(phaseWidth, last / stride &+ 1)
-                    guard first < end else { continue }
                     let target = row + phase &* phaseWidth
-                    for j in first..<end { target[j] = line[shift &+ stride &* j] }
+                    for j in phaseColumns(phase, g, limit: phaseWidth) { target[j] = line[shift &+ stride &* j] }
                 }
             }
         }
         return padded
+    }
+
+    /// The columns `j < limit` of horizontal phase `phase` (padded columns `phase + s·j`, `s` the stride) that hold
+    /// input pixels: `0 ≤ s·j + phase − p < W`.
+    static func phaseColumns(_ phase: Int, _ g: ConvolutionGeometry, limit: Int) -> Range<Int> {
+        let (s, shift) = (g.strideWidth, phase - g.paddingWidth)
+        let first = shift >= 0 ? 0 : (-shift + s - 1) / s
+        let last = g.width - 1 - shift  // s·j ≤ last
+        return first..<max(first, last < 0 ? 0 : min(limit, last / s + 1))
     }
 
     /// Floats of one phase and of one whole row (all phases) of a staged sample; one phase of the padded width

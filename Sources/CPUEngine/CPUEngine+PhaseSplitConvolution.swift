@@ -89,18 +89,18 @@ extension CPUEngine {
                 for ry in 0..<s {
                     for rx in 0..<s {
                         let target = split.base + (plane * s * s + ry * s + rx) * splitPlane
-                        let (first, end) = Self.phaseColumns(rx, g, plan)
+                        let columns = Self.phaseColumns(rx, g, limit: inner.width)
                         for i in 0..<inner.height {
                             let line = target + i * inner.width
                             let row = s * i + ry - g.paddingHeight
-                            guard row >= 0, row < g.height, first < end else {
+                            guard row >= 0, row < g.height, !columns.isEmpty else {
                                 line.update(repeating: 0, count: inner.width)
                                 continue
                             }
                             let input = source + row * g.width + rx - g.paddingWidth
-                            for j in 0..<first { line[j] = 0 }
-                            for j in first..<end { line[j] = input[s &* j] }
-                            for j in end..<inner.width { line[j] = 0 }
+                            for j in 0..<columns.lowerBound { line[j] = 0 }
+                            for j in columns { line[j] = input[s &* j] }
+                            for j in columns.upperBound..<inner.width { line[j] = 0 }
                         }
                     }
                 }
@@ -121,27 +121,19 @@ extension CPUEngine {
                 for ry in 0..<s {
                     for rx in 0..<s {
                         let source = split.base + (plane * s * s + ry * s + rx) * splitPlane
-                        let (first, end) = Self.phaseColumns(rx, g, plan)
-                        guard first < end else { continue }
+                        let columns = Self.phaseColumns(rx, g, limit: inner.width)
+                        guard !columns.isEmpty else { continue }
                         for i in 0..<inner.height {
                             let row = s * i + ry - g.paddingHeight
                             guard row >= 0, row < g.height else { continue }
                             let line = source + i * inner.width
                             let output = target + row * g.width + rx - g.paddingWidth
-                            for j in first..<end { output[s &* j] = line[j] }
+                            for j in columns { output[s &* j] = line[j] }
                         }
                     }
                 }
             }
         }
-    }
-
-    /// The split columns `first..<end` of phase `rx` that hold input pixels: `0 ≤ s·j + rx − p < W`, `j < W′`.
-    private static func phaseColumns(_ rx: Int, _ g: ConvolutionGeometry, _ plan: PhaseSplitPlan) -> (Int, Int) {
-        let (s, shift) = (plan.stride, rx - g.paddingWidth)
-        let first = shift >= 0 ? 0 : (-shift + s - 1) / s
-        let last = g.width - 1 - shift  // s·j ≤ last
-        return (first, last < 0 ? 0 : min(plan.inner.width, last / s + 1))
     }
 
     /// `w′[f, (c·s + ry)·s + rx, a, b] = w[f, c, s·a + ry, s·b + rx]`, 0 past the kernel.
