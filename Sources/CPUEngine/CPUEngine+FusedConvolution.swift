@@ -81,8 +81,8 @@ extension CPUEngine {
         try requireCount(g.batch * filters * spatial, output, op: "convolutionForward")
         if let bias { try requireCount(filters, bias, op: "convolutionForward") }
         if let plan = winogradPlan(g, filters: filters) {
-            return try winogradForward(x, weight: w, bias: b, activation: activation, geometry: g, plan: plan,
-                                       workspace: workspace, into: y)
+            return try winogradForward(x, source: g, weight: w, bias: b, activation: activation, geometry: g,
+                                       plan: plan, workspace: workspace, into: y)
         }
         if let plan = phaseSplitPlan(g, filters: filters) {
             return try phaseSplitForward(x, weight: w, bias: b, activation: activation, geometry: g, plan: plan,
@@ -127,12 +127,12 @@ extension CPUEngine {
         if let gradBias { try requireCount(filters, gradBias, op: "convolutionBackward") }
         if let gradInput { try requireCount(g.batch * sampleSize, gradInput, op: "convolutionBackward") }
         if let plan = winogradPlan(g, filters: filters) {
-            return try winogradBackward(dy, input: x, output: y, weight: w, activation: activation, geometry: g,
-                                        plan: plan, workspace: workspace, gradWeight: dw, gradBias: db,
+            return try winogradBackward(dy, input: x, source: g, output: y, weight: w, activation: activation,
+                                        geometry: g, plan: plan, workspace: workspace, gradWeight: dw, gradBias: db,
                                         gradInput: dx)
         }
         if let plan = phaseSplitPlan(g, filters: filters) {
-            return try phaseSplitBackward(dy, output: y, activation: activation, geometry: g, plan: plan,
+            return try phaseSplitBackward(dy, input: x, output: y, activation: activation, geometry: g, plan: plan,
                                           workspace: workspace, gradWeight: dw, gradBias: db, gradInput: dx)
         }
         let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)

@@ -9,8 +9,9 @@ import Engine
 /// 11×11 stride-4 conv1 on 3 channels becomes a 3×3 convolution over 48 channels, which Winograd F(4×4, 3×3) runs
 /// with a quarter of the multiplications of im2col + GEMM (after the split kernel's (12/11)² zeros).
 ///
-/// The split input and kernel live in the workspace: the backward pass runs the Winograd backward pass on them and
-/// gathers the kernel and input gradients back from their split forms.
+/// The split input is never stored: the Winograd pass gathers each phase channel's tiles straight from the input.
+/// The split kernel lives in the workspace; the backward pass runs the Winograd backward pass on it and gathers the
+/// kernel and input gradients back from their split forms.
 struct PhaseSplitPlan {
     /// The stride `s` (both axes).
     let stride: Int
@@ -19,7 +20,7 @@ struct PhaseSplitPlan {
     let inner: ConvolutionGeometry
     let winograd: WinogradPlan
 
-    /// Floats of the split input (and of its gradient) and of the split kernel.
+    /// Floats of the split input's gradient and of the split kernel.
     var splitInputCount: Int { inner.batch * inner.channels * inner.height * inner.width }
     var splitKernelCount: Int { winograd.filters * inner.columnRows }
 
@@ -45,67 +46,36 @@ extension CPUEngine {
         PhaseSplitPlan(g, filters: filters) { winogradPlan($0, filters: filters) }
     }
 
-    /// The Winograd workspace of the inner convolution, then the split input, the split kernel and its gradient,
-    /// and the split input's gradient.
+    /// The Winograd workspace of the inner convolution, then the split kernel and its gradient, and the split
+    /// input's gradient.
     func phaseSplitWorkspace(_ plan: PhaseSplitPlan) -> [Shape] {
         winogradWorkspace(plan.winograd, batch: plan.inner.batch)
-            + [Shape(plan.splitInputCount), Shape(2 * plan.splitKernelCount), Shape(plan.splitInputCount)]
+            + [Shape(2 * plan.splitKernelCount), Shape(plan.splitInputCount)]
     }
 
     func phaseSplitForward(_ x: SendablePointer<Float>, weight w: SendablePointer<Float>,
                            bias b: SendablePointer<Float>?, activation: Activation?, geometry g: ConvolutionGeometry,
                            plan: PhaseSplitPlan, workspace: [Tensor], into y: SendablePointer<Float>) throws {
-        let (splitInput, splitKernel, _) = try phaseSplitBuffers(workspace, plan)
-        splitInputs(x, g, plan, into: splitInput)
+        let (splitKernel, _) = try phaseSplitBuffers(workspace, plan)
         Self.splitKernels(w, g, plan, into: splitKernel)
-        try winogradForward(splitInput, weight: splitKernel, bias: b, activation: activation, geometry: plan.inner,
+        try winogradForward(x, source: g, weight: splitKernel, bias: b, activation: activation, geometry: plan.inner,
                             plan: plan.winograd, workspace: Array(workspace[0..<2]), into: y)
     }
 
-    func phaseSplitBackward(_ dy: SendablePointer<Float>, output y: SendablePointer<Float>, activation: Activation?,
+    func phaseSplitBackward(_ dy: SendablePointer<Float>, input x: SendablePointer<Float>,
+                            output y: SendablePointer<Float>, activation: Activation?,
                             geometry g: ConvolutionGeometry, plan: PhaseSplitPlan, workspace: [Tensor],
                             gradWeight dw: SendablePointer<Float>, gradBias db: SendablePointer<Float>?,
                             gradInput dx: SendablePointer<Float>?) throws {
-        // The split input and kernel are the ones the forward pass left in the workspace.
-        let (splitInput, splitKernel, splitInputGradient) = try phaseSplitBuffers(workspace, plan)
+        // The split kernel is the one the forward pass left in the workspace.
+        let (splitKernel, splitInputGradient) = try phaseSplitBuffers(workspace, plan)
         let splitKernelGradient = SendablePointer(splitKernel.base + plan.splitKernelCount)
-        try winogradBackward(dy, input: splitInput, output: y, weight: splitKernel, activation: activation,
+        try winogradBackward(dy, input: x, source: g, output: y, weight: splitKernel, activation: activation,
                              geometry: plan.inner, plan: plan.winograd, workspace: Array(workspace[0..<2]),
                              gradWeight: splitKernelGradient, gradBias: db,
                              gradInput: dx == nil ? nil : splitInputGradient)
         Self.mergeKernelGradients(splitKernelGradient, g, plan, into: dw)
         if let dx { mergeInputGradients(splitInputGradient, g, plan, into: dx) }
-    }
-
-    /// `x′[n, (c·s + ry)·s + rx, i, j] = x_padded[n, c, s·i + ry, s·j + rx]` (0 in the padding and past the input),
-    /// one thread per block of input planes.
-    private func splitInputs(_ x: SendablePointer<Float>, _ g: ConvolutionGeometry, _ plan: PhaseSplitPlan,
-                             into split: SendablePointer<Float>) {
-        let (s, inner) = (plan.stride, plan.inner)
-        let splitPlane = inner.height * inner.width
-        loop.forEach(g.batch * g.channels, itemCost: s * s * splitPlane) { planes in
-            for plane in planes {
-                let source = x.base + plane * g.height * g.width
-                for ry in 0..<s {
-                    for rx in 0..<s {
-                        let target = split.base + (plane * s * s + ry * s + rx) * splitPlane
-                        let columns = Self.phaseColumns(rx, g, limit: inner.width)
-                        for i in 0..<inner.height {
-                            let line = target + i * inner.width
-                            let row = s * i + ry - g.paddingHeight
-                            guard row >= 0, row < g.height, !columns.isEmpty else {
-                                line.update(repeating: 0, count: inner.width)
-                                continue
-                            }
-                            let input = source + row * g.width + rx - g.paddingWidth
-                            for j in 0..<columns.lowerBound { line[j] = 0 }
-                            for j in columns { line[j] = input[s &* j] }
-                            for j in columns.upperBound..<inner.width { line[j] = 0 }
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /// `dx[n, c, y, x] = dx′` at the split position of padded pixel `(y + p, x + p)`; 0 for pixels no split
@@ -176,17 +146,16 @@ extension CPUEngine {
         }
     }
 
-    /// The split input, split kernel (its gradient follows it) and split input gradient `phaseSplitWorkspace`
-    /// planned after the Winograd workspace.
+    /// The split kernel (its gradient follows it) and split input gradient `phaseSplitWorkspace` planned after the
+    /// Winograd workspace.
     private func phaseSplitBuffers(_ workspace: [Tensor], _ plan: PhaseSplitPlan) throws
-        -> (SendablePointer<Float>, SendablePointer<Float>, SendablePointer<Float>) {
-        guard workspace.count == 5, workspace[2].shape.count == plan.splitInputCount,
-              workspace[3].shape.count == 2 * plan.splitKernelCount,
-              workspace[4].shape.count == plan.splitInputCount
+        -> (SendablePointer<Float>, SendablePointer<Float>) {
+        guard workspace.count == 4, workspace[2].shape.count == 2 * plan.splitKernelCount,
+              workspace[3].shape.count == plan.splitInputCount
         else {
             throw EngineError.invalidArgument(
                 "convolution: the workspace must be the tensors convolutionWorkspace planned (phase-split Winograd)")
         }
-        return (try cpu(workspace[2]).data, try cpu(workspace[3]).data, try cpu(workspace[4]).data)
+        return (try cpu(workspace[2]).data, try cpu(workspace[3]).data)
     }
 }

@@ -25,9 +25,9 @@ extension CPUEngine {
         [Shape(convolutionWorkers(batch: batch), plan.perWorker), Shape(plan.sharedCount)]
     }
 
-    func winogradForward(_ x: SendablePointer<Float>, weight w: SendablePointer<Float>, bias b: SendablePointer<Float>?,
-                         activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
-                         workspace: [Tensor], into y: SendablePointer<Float>) throws {
+    func winogradForward(_ x: SendablePointer<Float>, source: ConvolutionGeometry, weight w: SendablePointer<Float>,
+                         bias b: SendablePointer<Float>?, activation: Activation?, geometry g: ConvolutionGeometry,
+                         plan: WinogradPlan, workspace: [Tensor], into y: SendablePointer<Float>) throws {
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
         transformKernels(w, plan: plan, shared: shared, scratch: scratch, workers: workers)
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
@@ -35,14 +35,13 @@ extension CPUEngine {
         forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
             let base = scratch.base + worker * plan.perWorker
             let products = base + plan.products
-            (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
             var first = samples.lowerBound
             while first < samples.upperBound {
                 let count = min(plan.chunkSamples, samples.upperBound - first)
                 let tiles = count * plan.tilesPerSample
                 let chunk = (first - samples.lowerBound) / plan.chunkSamples
                 let transformed = Self.transformedInputs(plan, base, chunk: chunk)
-                Self.transformInputs(x.base + first * channels * g.height * g.width, count: count, g, plan, base,
+                Self.transformInputs(x.base, first: first, count: count, source: source, g, plan, base,
                                      into: transformed)
                 for p in 0..<area {
                     // M_p[F, T] = U_p[F, C] · V_p[C, T]
@@ -61,7 +60,7 @@ extension CPUEngine {
         }
     }
 
-    func winogradBackward(_ dy: SendablePointer<Float>, input x: SendablePointer<Float>,
+    func winogradBackward(_ dy: SendablePointer<Float>, input x: SendablePointer<Float>, source: ConvolutionGeometry,
                           output y: SendablePointer<Float>, weight w: SendablePointer<Float>,
                           activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
                           workspace: [Tensor], gradWeight dw: SendablePointer<Float>,
@@ -75,9 +74,6 @@ extension CPUEngine {
             let base = scratch.base + worker * plan.perWorker
             let (inputGradients, products) = (base + plan.transformed, base + plan.products)
             let (kernelGradient, biasGradient) = (base + plan.kernelGradient, base + plan.biasGradient)
-            if !plan.cachesInputs {
-                (base + plan.padded).update(repeating: 0, count: plan.paddedGradient - plan.padded)
-            }
             if db != nil { biasGradient.update(repeating: 0, count: filters) }
             var first = samples.lowerBound
             while first < samples.upperBound {
@@ -99,7 +95,8 @@ extension CPUEngine {
                 let chunk = (first - samples.lowerBound) / plan.chunkSamples
                 let transformed = Self.transformedInputs(plan, base, chunk: chunk)
                 if !plan.cachesInputs {
-                    Self.transformInputs(x.base + first * sampleSize, count: count, g, plan, base, into: transformed)
+                    Self.transformInputs(x.base, first: first, count: count, source: source, g, plan, base,
+                                         into: transformed)
                 }
                 Self.transformOutputGradients(dy.base, count: count, first: first, g, plan, base)
                 for p in 0..<area {
@@ -195,29 +192,33 @@ extension CPUEngine {
         base + plan.cachedInputs + (plan.cachesInputs ? chunk : 0) * plan.cachedInputStride
     }
 
-    /// Copies `count` samples into the zero-bordered buffer and, channel by channel, gathers their `α×α` tiles
-    /// `[α, α, T]` and transforms them into `transformed`: `V[α², C, T] = Bᵀ d B`.
-    private static func transformInputs(_ samples: UnsafeMutablePointer<Float>, count: Int, _ g: ConvolutionGeometry,
-                                        _ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>,
+    /// Gathers the `α×α` tiles of samples `first ..< first + count`, channel by channel, straight from the layer
+    /// input `x` (zero in the border) and transforms them into `transformed`: `V[α², C, T] = Bᵀ d B`.
+    ///
+    /// `source` is the geometry of `x`. For a stride-1 layer it is `g` itself. For a phase-split layer (see
+    /// `PhaseSplitPlan`) it is the strided layer's, and channel `c′ = (c·s + ry)·s + rx` of `g` is plane `c` of `x`
+    /// read every `s`-th row and column from phase `(ry, rx)`, up to the split input's last row and column.
+    private static func transformInputs(_ x: UnsafeMutablePointer<Float>, first: Int, count: Int,
+                                        source: ConvolutionGeometry, _ g: ConvolutionGeometry, _ plan: WinogradPlan,
+                                        _ base: UnsafeMutablePointer<Float>,
                                         into transformed: UnsafeMutablePointer<Float>) {
-        let (padded, gathered) = (base + plan.padded, base + plan.tiles)
-        let (channels, m, alpha) = (plan.channels, plan.transform.outputTile, plan.transform.alpha)
-        let (paddedHeight, paddedWidth) = (plan.paddedHeight, plan.paddedWidth)
-        let planeSize = paddedHeight &* paddedWidth
-        for plane in 0..<count &* channels {
-            for row in 0..<g.height {
-                VectorKernels.copy(samples + (plane &* g.height &+ row) &* g.width,
-                                   to: padded + (plane &* planeSize &+ (row &+ g.paddingHeight) &* paddedWidth
-                                       &+ g.paddingWidth), count: g.width)
-            }
-        }
+        let gathered = base + plan.tiles
+        let (m, alpha, s) = (plan.transform.outputTile, plan.transform.alpha, source.strideWidth)
+        let planeSize = source.height &* source.width
+        let sampleSize = source.channels &* planeSize
+        let samples = x + first &* sampleSize
         let tiles = count &* plan.tilesPerSample
-        let lanes = channels &* tiles
-        for channel in 0..<channels {
+        let lanes = plan.channels &* tiles
+        for channel in 0..<plan.channels {
+            let (plane, ry, rx) = (channel / (s &* s), channel / s % s, channel % s)
+            let (top, left) = (ry &- source.paddingHeight, rx &- source.paddingWidth)
+            // Rows and columns past the split input (past g's padded input when s = 1, where this is no limit).
+            let rowEnd = min(source.height, s &* (g.height &+ 2 &* g.paddingHeight) &+ top)
+            let columnEnd = min(source.width, s &* (g.width &+ 2 &* g.paddingWidth) &+ left)
             // One channel's tiles [α, α, T] at a time: gathered and transformed while they are in L1.
-            dl_gather_tiles(padded + channel &* planeSize, channels &* planeSize, paddedWidth, Int32(count),
-                            Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m), Int32(alpha), gathered,
-                            tiles)
+            dl_gather_tiles(samples + plane &* planeSize, sampleSize, Int32(source.width), Int32(s), Int32(top),
+                            Int32(left), Int32(rowEnd), Int32(columnEnd), Int32(count), Int32(plan.tileRows),
+                            Int32(plan.tileColumns), Int32(m), Int32(alpha), base + plan.stagedPlane, gathered, tiles)
             WinogradTransform.apply(plan.transform.inputForward, gathered, inRow: alpha * tiles, inColumn: tiles,
                                     into: transformed + channel &* tiles, outRow: alpha * lanes, outColumn: lanes,
                                     count: tiles, scratch: base + plan.scratch)

@@ -13,7 +13,7 @@ struct WinogradPlan {
     let tileColumns: Int
     /// `tileRows · tileColumns`.
     let tilesPerSample: Int
-    /// Rows and columns of the zero-bordered copy of a sample the tiles are read from: `tiles·m + r − 1`.
+    /// Rows and columns of the zero-bordered input the tiles cover: `tiles·m + r − 1`.
     let paddedHeight: Int
     let paddedWidth: Int
     /// Samples transformed together by one worker.
@@ -25,13 +25,14 @@ struct WinogradPlan {
     /// recomputes them into one slot.
     let cachesInputs: Bool
 
-    /// Per-worker offsets: padded samples and their gradient `[S, C, Hp, Wp]`; gathered input tiles (and input-tile
-    /// gradients) `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their gradients
-    /// `[α², F, T]`; output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the
-    /// transformed kernel gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`,
+    /// Per-worker offsets: the zero-bordered input gradient of a chunk `[S, C, Hp, Wp]`; one zero-bordered input
+    /// plane `[Hp, Wp]` that `dl_gather_tiles` stages; gathered input tiles (and input-tile gradients)
+    /// `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their gradients `[α², F, T]`;
+    /// output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel
+    /// gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`,
     /// one slot per chunk of the worker's samples when `cachesInputs`, else one.
-    let padded: Int
     let paddedGradient: Int
+    let stagedPlane: Int
     let tiles: Int
     let transformed: Int
     let products: Int
@@ -77,9 +78,9 @@ struct WinogradPlan {
         let chunkTiles = chunkSamples * tilesPerSample
         let paddedSize = aligned(chunkSamples * channels * paddedHeight * paddedWidth)
         let area = alpha * alpha
-        padded = 0
-        paddedGradient = padded + paddedSize
-        tiles = paddedGradient + paddedSize
+        paddedGradient = 0
+        stagedPlane = paddedGradient + paddedSize
+        tiles = stagedPlane + aligned(paddedHeight * paddedWidth)
         transformed = tiles + aligned(channels * area * chunkTiles)
         products = transformed + aligned(area * channels * chunkTiles)
         outputTiles = products + aligned(area * filters * chunkTiles)

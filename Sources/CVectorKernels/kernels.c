@@ -15,21 +15,54 @@ static inline __attribute__((always_inline)) void tile_offsets(int first, int co
         offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
 }
 
+/// staged[r·width + c] = plane[(stride·r + top)·pitch + stride·c + left] where that row lies in [0, rowEnd) and that
+/// column in [0, columnEnd), else 0: one zero-bordered plane, small enough to stay in L1 while its tiles are read.
+static inline __attribute__((always_inline)) void stage_plane(const float *restrict plane, int pitch, int stride,
+                                                              int top, int left, int rowEnd, int columnEnd,
+                                                              int height, int width, float *restrict staged) {
+    // Columns c with 0 ≤ stride·c + left < columnEnd.
+    int low = left >= 0 ? 0 : (stride - 1 - left) / stride;
+    int high = columnEnd > left ? (columnEnd - left + stride - 1) / stride : 0;
+    low = low < width ? low : width;
+    high = high < low ? low : high < width ? high : width;
+    for (int r = 0; r < height; r++) {
+        float *restrict out = staged + (ptrdiff_t)r * width;
+        int row = stride * r + top;
+        if ((unsigned)row >= (unsigned)rowEnd) {
+            for (int c = 0; c < width; c++) out[c] = 0;
+            continue;
+        }
+        const float *restrict line = plane + (ptrdiff_t)row * pitch + left;
+        for (int c = 0; c < low; c++) out[c] = 0;
+        if (stride == 1)
+            for (int c = low; c < high; c++) out[c] = line[c];
+        else
+#pragma clang loop vectorize(disable)
+            for (int c = low; c < high; c++) out[c] = line[stride * c];
+        for (int c = high; c < width; c++) out[c] = 0;
+    }
+}
+
 DL_MULTIVERSION
-void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t width, int samples, int tileRows,
-                     int tileColumns, int m, int alpha, float *target, ptrdiff_t targetStride) {
+void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, int pitch, int stride, int top, int left,
+                     int rowEnd, int columnEnd, int samples, int tileRows, int tileColumns, int m, int alpha,
+                     float *staged, float *target, ptrdiff_t targetStride) {
     int tiles = tileRows * tileColumns;
-    int offsets[TILE_BLOCK];  // a tile's top-left corner in the plane, for a block of a sample's tiles
-    for (int first = 0; first < tiles; first += TILE_BLOCK) {
-        int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
-        tile_offsets(first, count, tileColumns, m, width, offsets);
-        for (int i = 0; i < alpha; i++)
-            for (int j = 0; j < alpha; j++)
-                for (int s = 0; s < samples; s++) {
-                    const float *restrict source = planes + s * sampleStride + i * width + j;
+    int width = tileColumns * m + alpha - m;  // the staged plane: every tile's α×α pixels
+    int offsets[TILE_BLOCK];  // a tile's top-left corner in the staged plane, for a block of a sample's tiles
+    for (int s = 0; s < samples; s++) {
+        stage_plane(planes + s * sampleStride, pitch, stride, top, left, rowEnd, columnEnd,
+                    tileRows * m + alpha - m, width, staged);
+        for (int first = 0; first < tiles; first += TILE_BLOCK) {
+            int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
+            tile_offsets(first, count, tileColumns, m, width, offsets);
+            for (int i = 0; i < alpha; i++)
+                for (int j = 0; j < alpha; j++) {
+                    const float *restrict source = staged + i * width + j;
                     float *restrict out = target + (i * alpha + j) * targetStride + (ptrdiff_t)s * tiles + first;
                     for (int t = 0; t < count; t++) out[t] = source[offsets[t]];
                 }
+        }
     }
 }
 

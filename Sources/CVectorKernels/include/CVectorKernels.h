@@ -37,11 +37,18 @@ void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t
 int dl_winograd_matrix_values(dl_transform_matrix matrix, int *rows, int *columns, float *values);
 
 /// target[(i·alpha + j)·targetStride + (s·tileRows + ty)·tileColumns + tx] =
-///   planes[s·sampleStride + (ty·m + i)·width + tx·m + j]  for i, j < alpha and every sample s < samples.
-void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, ptrdiff_t width, int samples, int tileRows,
-                     int tileColumns, int m, int alpha, float *target, ptrdiff_t targetStride);
+///   planes[s·sampleStride + row·pitch + column],
+/// with row = stride·(ty·m + i) + top and column = stride·(tx·m + j) + left, for i, j < alpha and every sample
+/// s < samples; 0 where row ∉ [0, rowEnd) or column ∉ [0, columnEnd) (the zero border, and whatever lies past the
+/// tile grid's input). stride > 1 reads one phase of a strided layer's input (see PhaseSplitPlan). `staged` is
+/// scratch for one zero-bordered plane: (tileRows·m + alpha − m)·(tileColumns·m + alpha − m) floats.
+void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, int pitch, int stride, int top, int left,
+                     int rowEnd, int columnEnd, int samples, int tileRows, int tileColumns, int m, int alpha,
+                     float *staged, float *target, ptrdiff_t targetStride);
 
-/// The transpose of dl_gather_tiles, accumulating: planes[…] += source[…] (tiles overlap).
+/// The transpose of a stride-1 dl_gather_tiles with no border, accumulating (tiles overlap):
+///   planes[s·sampleStride + (ty·m + i)·width + tx·m + j] +=
+///     source[(i·alpha + j)·sourceStride + (s·tileRows + ty)·tileColumns + tx].
 void dl_scatter_add_tiles(const float *source, ptrdiff_t sourceStride, float *planes, ptrdiff_t sampleStride,
                           ptrdiff_t width, int samples, int tileRows, int tileColumns, int m, int alpha);
 
