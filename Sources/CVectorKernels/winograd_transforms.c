@@ -130,6 +130,13 @@ INLINE void store_lines(float *p, ptrdiff_t stride, const dl_vector *y, int rows
     }
 }
 
+/// Where the vector of lanes `t ..< t + 16` of a block of `width` lanes starts: at `t`, or, for a last vector that
+/// would be partial in a block of at least 16 lanes, 16 lanes from the block's end. That vector overlaps the one
+/// before it: the lanes both cover are computed twice, identically (every caller writes elsewhere than it reads).
+/// Partial vectors go through 16-float stack copies that stall store forwarding: a transform of 49 lanes cost 3.5
+/// times one of 48.
+INLINE ptrdiff_t whole_vector(ptrdiff_t t, ptrdiff_t width) { return width - t < 16 && width >= 16 ? width - 16 : t; }
+
 /// A two-sided transform `out = L·in·Lᵀ` over `count` lanes (see `dl_winograd_apply`), where the P×Q matrix L is
 /// TABLE (α×n) applied by KIND (`apply_rows`: P = α, Q = n; `apply_columns`: P = n, Q = α), and NAME##_matrix,
 /// which writes L by applying it to the unit vectors. Pass 1 transforms the input's columns into `scratch`
@@ -139,19 +146,25 @@ INLINE void store_lines(float *p, ptrdiff_t stride, const dl_vector *y, int rows
                      ptrdiff_t outColumn, ptrdiff_t count, float *scratch, ptrdiff_t lanes) {                      \
         for (ptrdiff_t first = 0; first < count; first += lanes) {                                                 \
             ptrdiff_t width = count - first < lanes ? count - first : lanes;                                       \
+            if (width < 16 && count >= 16) {                                                                       \
+                first = count - 16; /* overlap the block before (see whole_vector) */                              \
+                width = 16;                                                                                        \
+            }                                                                                                      \
             for (int l = 0; l < Q; l++)                                                                            \
                 for (ptrdiff_t t = 0; t < width; t += 16) {                                                        \
+                    ptrdiff_t u = whole_vector(t, width);                                                          \
                     dl_vector x[Q], y[P];                                                                          \
-                    load_lines(x, Q, input + l * inColumn + first + t, inRow, width - t);                          \
+                    load_lines(x, Q, input + l * inColumn + first + u, inRow, width - u);                          \
                     KIND(&TABLE[0][0], ALPHA, N, x, y);                                                            \
-                    store_lines(scratch + l * lanes + t, Q * lanes, y, P, width - t);                              \
+                    store_lines(scratch + l * lanes + u, Q * lanes, y, P, width - u);                              \
                 }                                                                                                  \
             for (int i = 0; i < P; i++)                                                                            \
                 for (ptrdiff_t t = 0; t < width; t += 16) {                                                        \
+                    ptrdiff_t u = whole_vector(t, width);                                                          \
                     dl_vector x[Q], y[P];                                                                          \
-                    load_lines(x, Q, scratch + i * Q * lanes + t, lanes, width - t);                               \
+                    load_lines(x, Q, scratch + i * Q * lanes + u, lanes, width - u);                               \
                     KIND(&TABLE[0][0], ALPHA, N, x, y);                                                            \
-                    store_lines(output + i * outRow + first + t, outColumn, y, P, width - t);                      \
+                    store_lines(output + i * outRow + first + u, outColumn, y, P, width - u);                      \
                 }                                                                                                  \
         }                                                                                                          \
     }                                                                                                              \

@@ -2,7 +2,8 @@ import CVectorKernels
 import XCTest
 
 /// The compiled-in Winograd transform kernels (`dl_winograd_apply`): each applies `L·X·Lᵀ` with the matrix it
-/// reports, on lane counts with vector tails and several lane blocks, strided input and output.
+/// reports, on lane counts with vector tails (below 16 lanes, and shifted back over whole vectors above) and several
+/// lane blocks, strided input and output.
 final class WinogradTransformKernelTests: XCTestCase {
     private let roles = [DL_INPUT_FORWARD, DL_OUTPUT_FORWARD, DL_KERNEL_FORWARD, DL_OUTPUT_BACKWARD,
                          DL_INPUT_BACKWARD, DL_KERNEL_BACKWARD]
@@ -15,7 +16,8 @@ final class WinogradTransformKernelTests: XCTestCase {
                 var values = [Float](repeating: .nan, count: 64)
                 XCTAssertEqual(dl_winograd_matrix_values(matrix, &rows, &columns, &values), 1)
                 let (p, q) = (Int(rows), Int(columns))
-                for count in [1, 17, 300] {
+                // 49: a last vector shifted back over its predecessor; 261: a last block of 5 lanes shifted back.
+                for count in [1, 17, 49, 300, 261] {
                     assertApplies(matrix, values: values, rows: p, columns: q, count: count,
                                   "α \(alpha), role \(role.rawValue), \(count) lanes")
                 }
