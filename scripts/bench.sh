@@ -2,8 +2,9 @@
 # CPU engine benchmark: release build, then per net (lenet5, fashion-mnist, alexnet) `dltrain compare-devices
 # --json --devices cpu`, plus the SGEMM ceiling (`dltrain bench-gemm`) on the same threads, REPEATS times
 # interleaved; medians go to one JSON file and a short table. With TORCH_PYTHON set to a Python that has torch
-# (and torchvision, for AlexNet), PyTorch's throughput (../shared/anchors/torch_reference.py) runs interleaved in
-# the same session and the table shows the ratios.
+# (and torchvision, for AlexNet), PyTorch's throughput (../shared/anchors/torch_reference.py) runs in the same
+# session, each net right next to dltrain's run of it (which goes first alternates by round), and the table
+# shows the ratios.
 #
 #   scripts/bench.sh                                      # 2 threads, 3 repeats
 #   THREADS=2 REPEATS=5 TORCH_PYTHON=/tmp/torch/bin/python scripts/bench.sh
@@ -38,17 +39,42 @@ if [[ -n ${TORCH_PYTHON:-} ]]; then
   fi
 fi
 
+# One net's PyTorch throughput: torch_reference.py's own throughput() with the arguments its `throughput` command
+# passes for that net, so that each net can run right next to dltrain's run of it.
+torch_net() {
+  THREADS=$threads "$TORCH_PYTHON" - "$torch_reference" "$1" <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("torch_reference", sys.argv[1])
+ref = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ref)
+calls = {  # as in torch_reference.py's `throughput` command
+    "lenet5": lambda: ref.throughput("lenet5", ref.lenet5(), (1, 28, 28), 10, 64),
+    "fashion-mnist": lambda: ref.throughput("fashion_mnist_cnn", ref.fashion_mnist_cnn(), (1, 28, 28), 10, 64),
+    "alexnet": lambda: ref.throughput("alexnet", ref.alexnet(), (3, 224, 224), 1000, 16, warm=2, iters=5),
+}
+if sys.argv[2] in calls:
+    calls[sys.argv[2]]()
+PY
+}
+
 for ((r = 1; r <= repeats; r++)); do
   echo "bench: round $r/$repeats" >&2
   "$dltrain" bench-gemm --m 1024 --n 1024 --k 1024 --threads "$threads" --repeats 3 --json >"$raw/gemm-$r.json"
   for net in $nets; do
-    "$dltrain" compare-devices "configs/$net.json" --devices cpu --threads "$threads" --iterations "$iterations" \
-      --json >"$raw/dltrain-$net-$r.json"
+    runs=(dltrain)
+    if ((use_torch)); then
+      if ((r % 2)); then runs=(dltrain torch); else runs=(torch dltrain); fi
+    fi
+    for run in "${runs[@]}"; do
+      if [[ $run == dltrain ]]; then
+        "$dltrain" compare-devices "configs/$net.json" --devices cpu --threads "$threads" \
+          --iterations "$iterations" --json >"$raw/dltrain-$net-$r.json"
+      else
+        torch_net "$net" >>"$raw/torch-$r.jsonl" 2>"$raw/torch-$net-$r.err" ||
+          echo "bench: torch_reference.py failed on $net: $(tail -n 1 "$raw/torch-$net-$r.err")" >&2
+      fi
+    done
   done
-  if ((use_torch)); then
-    THREADS=$threads "$TORCH_PYTHON" "$torch_reference" throughput >"$raw/torch-$r.jsonl" 2>"$raw/torch-$r.err" ||
-      echo "bench: torch_reference.py failed: $(tail -n 1 "$raw/torch-$r.err")" >&2
-  fi
 done
 
 mkdir -p "$(dirname "$out")"
@@ -71,13 +97,16 @@ def cpu_model():
         pass
     return platform.processor()
 
-torch_runs = {}
-for path in sorted(glob.glob(f"{raw}/torch-*.jsonl")):
+def round_of(path):  # "…-R.json" or "…-R.jsonl" → R
+    return int(path.rsplit("-", 1)[1].split(".")[0])
+
+torch_runs = {}  # PyTorch's net name → {round: row}
+for path in glob.glob(f"{raw}/torch-*.jsonl"):
     for line in open(path):
         line = line.strip()
         if line.startswith("{"):
             row = json.loads(line)
-            torch_runs.setdefault(row["net"], []).append(row)
+            torch_runs.setdefault(row["net"], {})[round_of(path)] = row
 
 report = {
     "machine": {"cpu": cpu_model(), "logical_cpus": os.cpu_count(), "load_average": os.getloadavg()},
@@ -87,10 +116,11 @@ report = {
     "nets": {},
 }
 for net in nets:
-    runs = [json.load(open(p))["engines"][0] for p in sorted(glob.glob(f"{raw}/dltrain-{net}-*.json"))]
+    paths = sorted(glob.glob(f"{raw}/dltrain-{net}-*.json"), key=round_of)
+    runs = [json.load(open(p))["engines"][0] for p in paths]
     if not runs:
         continue
-    first = json.load(open(sorted(glob.glob(f"{raw}/dltrain-{net}-*.json"))[0]))
+    first = json.load(open(paths[0]))
     layers = []
     for i, layer in enumerate(runs[0]["layers"]):
         fwd = median([r["layers"][i]["forward_ms"] for r in runs])
@@ -109,7 +139,8 @@ for net in nets:
                   "inference_images_per_second": r["inference_images_per_second"]} for r in runs],
         "layers": layers,
     }
-    torch = torch_runs.get(torch_names.get(net, net), [])
+    torch_by_round = torch_runs.get(torch_names.get(net, net), {})
+    torch = [torch_by_round[r] for r in sorted(torch_by_round)]
     if torch:
         entry["torch"] = {
             "train_images_per_second": median([t["train_img_s"] for t in torch]),
@@ -119,6 +150,11 @@ for net in nets:
         entry["train_ratio"] = entry["train_images_per_second"] / entry["torch"]["train_images_per_second"]
         entry["inference_ratio"] = (entry["inference_images_per_second"]
                                     / entry["torch"]["inference_images_per_second"])
+        # Each round's ratio, from the two runs made right next to each other.
+        entry["round_ratios"] = [
+            {"round": round_of(p), "train": r["train_images_per_second"] / torch_by_round[round_of(p)]["train_img_s"],
+             "inference": r["inference_images_per_second"] / torch_by_round[round_of(p)]["infer_img_s"]}
+            for p, r in zip(paths, runs) if round_of(p) in torch_by_round]
     report["nets"][net] = entry
 
 with open(out, "w") as f:
@@ -140,6 +176,11 @@ for net, e in report["nets"].items():
           f"{fmt(t.get('train_images_per_second')):>9}{ratio('train_ratio'):>8}"
           f"{e['inference_images_per_second']:>13.1f}{fmt(t.get('inference_images_per_second')):>9}"
           f"{ratio('inference_ratio'):>8}")
+print()
+for net, e in report["nets"].items():
+    if e.get("round_ratios"):
+        pairs = ", ".join(f"{x['train']:.2f}/{x['inference']:.2f}" for x in e["round_ratios"])
+        print(f"  {net:<14}ratio per round (train/infer, the two runs side by side): {pairs}")
 print()
 print("GEMM layers (conv, dense) by share of step time: forward + backward ms, GFLOP/s, % of the sgemm ceiling")
 for net, e in report["nets"].items():
