@@ -52,8 +52,9 @@ calls = {  # as in torch_reference.py's `throughput` command
     "fashion-mnist": lambda: ref.throughput("fashion_mnist_cnn", ref.fashion_mnist_cnn(), (1, 28, 28), 10, 64),
     "alexnet": lambda: ref.throughput("alexnet", ref.alexnet(), (3, 224, 224), 1000, 16, warm=2, iters=5),
 }
-if sys.argv[2] in calls:
-    calls[sys.argv[2]]()
+if sys.argv[2] not in calls:
+    sys.exit(f"no PyTorch version of {sys.argv[2]} in torch_reference.py")
+calls[sys.argv[2]]()
 PY
 }
 
@@ -79,7 +80,7 @@ done
 
 mkdir -p "$(dirname "$out")"
 python3 - "$raw" "$out" "$threads" "$repeats" "$nets" <<'PY'
-import glob, json, os, platform, statistics, sys
+import glob, json, os, platform, re, statistics, sys
 
 raw, out, threads, repeats, nets = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5].split()
 median = statistics.median
@@ -116,7 +117,10 @@ report = {
     "nets": {},
 }
 for net in nets:
-    paths = sorted(glob.glob(f"{raw}/dltrain-{net}-*.json"), key=round_of)
+    # Exactly this net's rounds ("dltrain-fashion-mnist-*" would also match a net named fashion-mnist-5-epochs).
+    mine = re.compile(rf"dltrain-{re.escape(net)}-\d+\.json")
+    paths = sorted((p for p in glob.glob(f"{raw}/dltrain-{net}-*.json") if mine.fullmatch(os.path.basename(p))),
+                   key=round_of)
     runs = [json.load(open(p))["engines"][0] for p in paths]
     if not runs:
         continue
@@ -179,8 +183,8 @@ for net, e in report["nets"].items():
 print()
 for net, e in report["nets"].items():
     if e.get("round_ratios"):
-        pairs = ", ".join(f"{x['train']:.2f}/{x['inference']:.2f}" for x in e["round_ratios"])
-        print(f"  {net:<14}ratio per round (train/infer, the two runs side by side): {pairs}")
+        pairs = ", ".join(f"{x['round']}: {x['train']:.2f}/{x['inference']:.2f}" for x in e["round_ratios"])
+        print(f"  {net:<14}ratio by round (train/infer, the two runs side by side): {pairs}")
 print()
 print("GEMM layers (conv, dense) by share of step time: forward + backward ms, GFLOP/s, % of the sgemm ceiling")
 for net, e in report["nets"].items():

@@ -20,6 +20,7 @@ static inline __attribute__((always_inline)) void tile_offsets(int first, int co
 static inline __attribute__((always_inline)) void stage_plane(const float *restrict plane, int pitch, int stride,
                                                               int top, int left, int rowEnd, int columnEnd,
                                                               int height, int width, float *restrict staged) {
+    if (rowEnd < 0) rowEnd = 0;  // nothing inside: every row is border
     // Columns c with 0 ≤ stride·c + left < columnEnd.
     int low = left >= 0 ? 0 : (stride - 1 - left) / stride;
     int high = columnEnd > left ? (columnEnd - left + stride - 1) / stride : 0;
@@ -32,13 +33,13 @@ static inline __attribute__((always_inline)) void stage_plane(const float *restr
             for (int c = 0; c < width; c++) out[c] = 0;
             continue;
         }
-        const float *restrict line = plane + (ptrdiff_t)row * pitch + left;
+        const float *restrict line = plane + (ptrdiff_t)row * pitch;
         for (int c = 0; c < low; c++) out[c] = 0;
         if (stride == 1)
-            for (int c = low; c < high; c++) out[c] = line[c];
+            for (int c = low; c < high; c++) out[c] = line[c + left];
         else
 #pragma clang loop vectorize(disable)
-            for (int c = low; c < high; c++) out[c] = line[stride * c];
+            for (int c = low; c < high; c++) out[c] = line[stride * c + left];
         for (int c = high; c < width; c++) out[c] = 0;
     }
 }

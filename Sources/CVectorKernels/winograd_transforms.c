@@ -204,6 +204,7 @@ DL_MULTIVERSION
 void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes) {
+    if (lanes < 16) __builtin_trap();  // whole vectors of a block (see whole_vector)
 #define CASE(INDEX, NAME)                                                                                          \
     case INDEX:                                                                                                    \
         NAME(input, inRow, inColumn, output, outRow, outColumn, count, scratch, lanes);                            \

@@ -19,6 +19,9 @@ final class TileGatherKernelTests: XCTestCase {
             // Phase (3, 1) of a stride-4 layer with padding 2; rows end early where the split input ends.
             Case(height: 29, width: 30, stride: 4, top: 1, left: -1, rowEnd: 25, columnEnd: 30, samples: 2,
                  tileRows: 2, tileColumns: 2, m: 4, alpha: 6),
+            // Phase (0, 2) of a stride-3 layer without padding; columns end early too.
+            Case(height: 31, width: 33, stride: 3, top: 0, left: 2, rowEnd: 26, columnEnd: 20, samples: 2,
+                 tileRows: 2, tileColumns: 2, m: 4, alpha: 6),
             // 1,089 tiles: more than one block of the kernel's tile table.
             Case(height: 130, width: 130, stride: 1, top: -1, left: -1, rowEnd: 130, columnEnd: 130, samples: 1,
                  tileRows: 33, tileColumns: 33, m: 4, alpha: 6),

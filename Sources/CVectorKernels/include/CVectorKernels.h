@@ -25,9 +25,10 @@ typedef struct {
 
 /// out[i, j] = Σ_k Σ_l L[i, k]·L[j, l]·in[k, l] for `count` lanes, L the matrix `matrix` names: element (k, l) of
 /// lane t is input[k·inRow + l·inColumn + t], element (i, j) goes to output[i·outRow + j·outColumn + t].
-/// `scratch` holds rows·columns·`lanes` floats; lanes are processed `lanes` at a time. Each matrix has its own
-/// fully unrolled kernel with its coefficients compiled in (zeros skipped, mirrored rows of the points ±p shared);
-/// any other `matrix` traps.
+/// `scratch` holds rows·columns·`lanes` floats; lanes are processed `lanes` (≥ 16) at a time. Input and output
+/// must not overlap: a last vector that would be partial is computed over whole vectors that overlap the ones
+/// before it, re-reading their input. Each matrix has its own fully unrolled kernel with its coefficients compiled
+/// in (zeros skipped, mirrored rows of the points ±p shared); any other `matrix`, or `lanes` < 16, traps.
 void dl_winograd_apply(dl_transform_matrix matrix, const float *input, ptrdiff_t inRow, ptrdiff_t inColumn,
                        float *output, ptrdiff_t outRow, ptrdiff_t outColumn, ptrdiff_t count, float *scratch,
                        ptrdiff_t lanes);
