@@ -241,8 +241,11 @@ void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int
         for (int ox = 0; ox < outputWidth; ox++) {
             float a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1];
             float left = offset + (float)(2 * ox);
-            float best = a, where = left;
-            int wins = b > best;
+            // From −∞, as dl_max_pool_planes: a NaN never wins, even first.
+            float best = -__builtin_inff(), where = left;
+            int wins = a > best;
+            best = wins ? a : best;
+            wins = b > best;
             best = wins ? b : best;
             where = wins ? left + 1 : where;
             wins = c > best;
@@ -251,7 +254,7 @@ void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int
             wins = d > best;
             best = wins ? d : best;
             where = wins ? left + (float)(width + 1) : where;
-            out[ox] = best;
+            out[ox] = best > -__builtin_inff() ? best : a;  // nothing above −∞ (all −∞ or NaN): the first pixel
             at[ox] = where;
         }
     }

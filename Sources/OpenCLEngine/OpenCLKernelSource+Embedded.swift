@@ -426,7 +426,8 @@ int first_window(int y, int size, int stride, int padding) {
     return reach <= 0 ? 0 : (reach + stride - 1) / stride;
 }
 
-// Grid (output position s, c, n): the window's maximum and its position y·W + x; padding never wins.
+// Grid (output position s, c, n): the window's maximum and its position y·W + x; padding never wins, ties keep
+// the first in scan order, and a window without a value above −∞ (all −∞ or NaN) reports its first pixel.
 __kernel void max_pool(__global const float* input, __global float* output, __global float* indices,
                        int channels, int height, int width, int size, int stride, int padding,
                        int outputHeight, int outputWidth) {
@@ -439,16 +440,21 @@ __kernel void max_pool(__global const float* input, __global float* output, __gl
     const int oy = s / outputWidth;
     const int ox = s - oy * outputWidth;
     __global const float* pixels = input + plane * height * width;
+    const int firstY = max(oy * stride - padding, 0), firstX = max(ox * stride - padding, 0);
     float best = -INFINITY;
     int bestIndex = -1;
-    for (int y = max(oy * stride - padding, 0); y < min(oy * stride - padding + size, height); y++) {
-        for (int x = max(ox * stride - padding, 0); x < min(ox * stride - padding + size, width); x++) {
+    for (int y = firstY; y < min(oy * stride - padding + size, height); y++) {
+        for (int x = firstX; x < min(ox * stride - padding + size, width); x++) {
             const float value = pixels[y * width + x];
-            if (bestIndex < 0 || value > best) {
+            if (value > best) {
                 best = value;
                 bestIndex = y * width + x;
             }
         }
+    }
+    if (bestIndex < 0) {
+        bestIndex = firstY * width + firstX;
+        best = pixels[bestIndex];
     }
     const int i = plane * outputHeight * outputWidth + s;
     output[i] = best;

@@ -92,6 +92,22 @@ final class CPUEnginePoolingTests: XCTestCase {
         }
     }
 
+    /// A NaN in a window's first pixel does not win over the finite values after it either, in the 2×2/2 kernel as
+    /// in the phase-split one.
+    func testMaxPoolNaNFirstInAWindowNeverBeatsAFiniteValue() throws {
+        for g in [PoolingGeometry(batch: 1, channels: 1, height: 4, width: 4, size: 2, stride: 2),
+                  PoolingGeometry(batch: 1, channels: 1, height: 5, width: 5, size: 3, stride: 2)] {
+            var input = (0..<g.height * g.width).map { Float($0) }
+            input[(g.height - g.size) * g.width + (g.width - g.size)] = .nan  // the last window's first pixel
+            let outputShape = Shape(g.planes, g.outputHeight, g.outputWidth)
+            let (output, indices) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape))
+            try engine.maxPool(try engine.tensor(input, Shape(input.count)), geometry: g, into: output,
+                               indices: indices)
+            XCTAssertEqual(try engine.download(output).last, Float(g.height * g.width - 1), "\(g)")
+            XCTAssertEqual(try engine.download(indices).last, Float(g.height * g.width - 1), "\(g)")
+        }
+    }
+
     func testMaxPoolBackwardSumsOverlappingWindows() throws {
         var random = TestRandom(seed: 21)
         for g in geometries {

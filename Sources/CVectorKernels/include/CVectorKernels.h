@@ -71,8 +71,8 @@ void dl_max_pool_planes(const float *source, int planes, int height, int width, 
                         int outputHeight, int outputWidth, float *output, float *indices);
 
 /// 2×2, stride-2 max pooling of one unpadded plane (`height`×`width`): each window's maximum and its plane offset
-/// (as a float); the top-left pixel starts as the maximum and ties keep the first in scan order (top-left,
-/// top-right, bottom-left, bottom-right).
+/// (as a float); ties keep the first in scan order (top-left, top-right, bottom-left, bottom-right), and, as in
+/// dl_max_pool_planes, a window without a value above −∞ (all −∞ or NaN) reports its first pixel.
 void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int outputWidth, float *output,
                            float *indices);
 
