@@ -1,6 +1,6 @@
 import CPUEngine
 import Engine
-import OpenCLEngine
+@testable import OpenCLEngine
 import XCTest
 
 /// Every op of `OpenCLEngine` against `CPUEngine` on the same random inputs, with awkward shapes (odd sizes,
@@ -92,6 +92,41 @@ final class OpenCLParityTests: XCTestCase {
                                 beta: 1, c: t[2], cOffset: 2, ldc: n)
             }
         }
+    }
+
+    /// A small output with a long k (a weight gradient's shape) takes the split-K path: three slices of 333 and
+    /// a remainder of 2, summed into C with its own offset and leading dimension, for beta 1 and for beta 0 over NaN.
+    func testGemmSplitAlongKMatchesEveryTranspose() throws {
+        let opencl = try XCTUnwrap(Self.shared).get()
+        let (m, n, k, ldc) = (13, 21, 1001, 24)
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: m, n: n, k: k, computeUnits: opencl.device.computeUnits), 3)
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            let lda = (transposeA ? m : k) + 2
+            let ldb = (transposeB ? k : n) + 1
+            for beta: Float in [1, 0] {
+                let c = beta == 0 ? nans(5 + m * ldc) : random.floats(5 + m * ldc)
+                // Tolerance 1e-4: sums of 1,001 products, in slices on one side and in OpenBLAS's order on the other.
+                try assertParity("split-K gemm A\(transposeA)B\(transposeB) beta \(beta)", tolerance: 1e-4, [
+                    random.floats(1 + (transposeA ? k : m) * lda), random.floats(4 + (transposeB ? n : k) * ldb), c,
+                ]) { engine, t in
+                    try engine.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                    a: t[0], aOffset: 1, lda: lda, b: t[1], bOffset: 4, ldb: ldb,
+                                    beta: beta, c: t[2], cOffset: 5, ldc: ldc)
+                }
+            }
+        }
+    }
+
+    func testSplitKSlicesFillTheDeviceWithoutShortSlices() {
+        // lenet5's first weight gradient (6 × 25, k = 64·28·28) on a 132-unit GPU: the cap of 64 slices.
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: 6, n: 25, k: 50_176, computeUnits: 132), 64)
+        // An output of 13 × 64-wide tiles wants ⌈4·132 / 13⌉ = 41 slices; k = 12,544 allows 49.
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: 64, n: 800, k: 12_544, computeUnits: 132), 41)
+        // Slices stay at least 256 long, and a GEMM that fills the device is not split.
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: 6, n: 25, k: 700, computeUnits: 132), 2)
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: 6, n: 25, k: 511, computeUnits: 132), 1)
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: 1024, n: 1024, k: 65_536, computeUnits: 2), 1)
+        XCTAssertEqual(OpenCLEngine.splitKSlices(m: 6, n: 25, k: 50_176, computeUnits: 0), 4)
     }
 
     func testIm2colAndCol2im() throws {
