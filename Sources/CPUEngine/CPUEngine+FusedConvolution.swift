@@ -90,24 +90,25 @@ extension CPUEngine {
         }
         let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
         let pointwise = Self.isPointwise(g)
-        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+        // Staging writes only the interior of the padded sample: its border is zeroed once per call.
+        for worker in 0..<workers {
+            (scratch.base + worker * layout.perWorker + layout.padded).update(repeating: 0, count: layout.paddedSize)
+        }
+        forEachChunkClaimed(g.batch, workers: workers) { worker, n in
             let base = scratch.base + worker * layout.perWorker
             let (columns, padded) = (base + layout.columns, base + layout.padded)
-            padded.update(repeating: 0, count: layout.paddedSize)
-            for n in samples {
-                let sample = x.base + n * sampleSize
-                let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
-                let out = y.base + n * filters * spatial
-                for chunk in Self.columnChunks(g) {
-                    let (width, offset) = (chunk.count * g.outputWidth, chunk.lowerBound * g.outputWidth)
-                    if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
-                    // Y_n[F, chunk] = W[F, Ckk] · cols_n[Ckk, chunk]
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(rows),
-                                1, w.base, Int32(rows), pointwise ? sample + offset : columns,
-                                Int32(pointwise ? spatial : width), 0, out + offset, Int32(spatial))
-                }
-                Self.biasActivate(out, bias: b?.base, activation: activation, channels: filters, spatial: spatial)
+            let sample = x.base + n * sampleSize
+            let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
+            let out = y.base + n * filters * spatial
+            for chunk in Self.columnChunks(g) {
+                let (width, offset) = (chunk.count * g.outputWidth, chunk.lowerBound * g.outputWidth)
+                if !pointwise { Self.unfold(source, g, outputRows: chunk, into: columns) }
+                // Y_n[F, chunk] = W[F, Ckk] · cols_n[Ckk, chunk]
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(width), Int32(rows),
+                            1, w.base, Int32(rows), pointwise ? sample + offset : columns,
+                            Int32(pointwise ? spatial : width), 0, out + offset, Int32(spatial))
             }
+            Self.biasActivate(out, bias: b?.base, activation: activation, channels: filters, spatial: spatial)
         }
     }
 
@@ -222,6 +223,26 @@ extension CPUEngine {
             body(worker, batch * worker / workers..<batch * (worker + 1) / workers)
         }
         if useOpenBLASThreads { openblas_set_num_threads(Int32(threads)) }
+    }
+
+    /// Runs `body(range)` for `blocks` contiguous blocks of `0..<count` (at most `count`), which the engine's threads
+    /// claim as they go: with more blocks than threads, a thread slowed down (by another process on its processor)
+    /// runs fewer of them. For blocks that need no scratch of their own.
+    func forEachBlock(_ count: Int, blocks: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        forEachSampleBlock(batch: count, workers: min(blocks, count)) { _, range in body(range) }
+    }
+
+    /// Runs `body(worker, chunk)` for every chunk of `0..<chunks` on up to `workers` workers as `forEachSampleBlock`
+    /// does, each worker claiming the next unclaimed chunk whenever it finishes one, so a worker slowed down (by
+    /// another process on its processor) runs fewer chunks. For chunks whose results do not depend on which worker,
+    /// with which scratch, runs them.
+    func forEachChunkClaimed(_ chunks: Int, workers: Int, _ body: @Sendable (Int, Int) -> Void) {
+        let claims = ChunkClaims()
+        forEachSampleBlock(batch: workers, workers: min(workers, chunks)) { worker, _ in
+            while case let chunk = claims.next(), chunk < chunks {
+                body(worker, chunk)
+            }
+        }
     }
 
     /// Floats of the staged sample `unfold` reads: the zero-padded sample `[C, H + 2p, W + 2p]`, its rows split

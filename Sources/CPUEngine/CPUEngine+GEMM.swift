@@ -26,7 +26,7 @@ extension CPUEngine {
             // 1 MB both passes stay in L2 and C goes out to memory once.
             let rowsPerBlock = max(1, (1 << 18) / n)
             let blocks = (m + rowsPerBlock - 1) / rowsPerBlock
-            forEachSampleBlock(batch: blocks, workers: min(threads, blocks)) { _, range in
+            forEachBlock(blocks, blocks: blocks) { range in
                 for block in range {
                     let first = block * rowsPerBlock
                     let count = Int32(min(rowsPerBlock, m - first))
@@ -49,9 +49,9 @@ extension CPUEngine {
                         pb.base + bOffset, Int32(ldb), beta, pc.base + cOffset, Int32(ldc))
             return
         }
-        // Our threads, each a single-threaded sgemm on a block of C's columns (or rows, when C is tall).
+        // Single-threaded sgemms on blocks of C's columns (or rows, when C is tall), claimed by our threads.
         let splitColumns = n >= m
-        forEachSampleBlock(batch: splitColumns ? n : m, workers: parts) { _, block in
+        forEachBlock(splitColumns ? n : m, blocks: parts) { block in
             let (first, count) = (block.lowerBound, Int32(block.count))
             if splitColumns {
                 // B's columns first..<first+count: column offset when B is k×n, row offset when stored n×k.
@@ -76,9 +76,9 @@ extension CPUEngine {
         gemmScratch.withFloats(k * 16) { lanes in
             dl_transpose_to_lanes(Int32(m), Int32(k), a, lda, lanes)
             let transposed = SendablePointer(lanes)
-            // Blocks of whole 8-column groups, so every thread but the last runs full groups.
+            // Blocks of whole 8-column groups, so every block but the last runs full groups; four per thread.
             let groups = (n + 7) / 8
-            forEachSampleBlock(batch: groups, workers: min(threads, groups)) { _, range in
+            forEachBlock(groups, blocks: threads > 1 ? 4 * threads : 1) { range in
                 dl_skinny_gemm_nt(Int32(m), Int32(k), transposed.base, b.base, ldb, alpha, beta, c.base, ldc,
                                   Int32(range.lowerBound * 8), Int32(min(n, range.upperBound * 8)))
             }
@@ -86,7 +86,9 @@ extension CPUEngine {
     }
 
     /// How many of our threads a product is split over: one below ~4 MFLOP (thread start-up dominates), or when
-    /// OpenBLAS keeps its own threads (`DLTRAIN_BLAS_THREADS=openblas`); blocks of C stay at least 64 wide.
+    /// OpenBLAS keeps its own threads (`DLTRAIN_BLAS_THREADS=openblas`); blocks of C stay at least 64 wide. (Two
+    /// blocks per thread, which would let a thread slowed by another process run fewer, measured slower on
+    /// fashion-mnist's dense1: each block packs all of A again.)
     func gemmParts(m: Int, n: Int, k: Int) -> Int {
         guard threads > 1, !useOpenBLASThreads, 2 * m * n * k >= 4_000_000 else { return 1 }
         return max(1, min(threads, max(m, n) / 64))

@@ -32,30 +32,28 @@ extension CPUEngine {
         transformKernels(w, plan: plan, shared: shared, scratch: scratch, workers: workers)
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
-        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+        // Each chunk's outputs depend on that chunk alone, so workers claim chunks as they go: a worker slowed by
+        // another process takes fewer of them.
+        forEachChunkClaimed(plan.chunkCount(batch: g.batch), workers: workers) { worker, chunk in
             let base = scratch.base + worker * plan.perWorker
             let products = base + plan.products
-            var first = samples.lowerBound
-            while first < samples.upperBound {
-                let count = min(plan.chunkSamples, samples.upperBound - first)
-                let tiles = count * plan.tilesPerSample
-                let chunk = (first - samples.lowerBound) / plan.chunkSamples
-                let transformed = Self.transformedInputs(plan, base, chunk: chunk)
-                Self.transformInputs(x.base, first: first, count: count, source: source, g, plan, base,
-                                     into: transformed)
-                for p in 0..<area {
-                    // M_p[F, T] = U_p[F, C] · V_p[C, T]
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(tiles),
-                                Int32(channels), 1, shared.base + plan.kernels + p * filters * channels,
-                                Int32(channels), transformed + p * channels * tiles, Int32(tiles), 0,
-                                products + p * filters * tiles, Int32(tiles))
-                }
-                Self.transformOutputs(products, count: count, first: first, g, plan, base, into: y.base)
-                for n in first..<first + count {
-                    Self.biasActivate(y.base + n * filters * spatial, bias: b?.base, activation: activation,
-                                      channels: filters, spatial: spatial)
-                }
-                first += count
+            let samples = plan.samples(ofChunk: chunk, batch: g.batch)
+            let (first, count) = (samples.lowerBound, samples.count)
+            let tiles = count * plan.tilesPerSample
+            let transformed = Self.transformedInputs(plan, scratch.base, worker: worker, chunk: chunk)
+            Self.transformInputs(x.base, first: first, count: count, source: source, g, plan, base,
+                                 into: transformed)
+            for p in 0..<area {
+                // M_p[F, T] = U_p[F, C] · V_p[C, T]
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(tiles),
+                            Int32(channels), 1, shared.base + plan.kernels + p * filters * channels,
+                            Int32(channels), transformed + p * channels * tiles, Int32(tiles), 0,
+                            products + p * filters * tiles, Int32(tiles))
+            }
+            Self.transformOutputs(products, count: count, first: first, g, plan, base, into: y.base)
+            for n in samples {
+                Self.biasActivate(y.base + n * filters * spatial, bias: b?.base, activation: activation,
+                                  channels: filters, spatial: spatial)
             }
         }
     }
@@ -70,14 +68,17 @@ extension CPUEngine {
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
         let sampleSize = channels * g.height * g.width
-        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+        // Each worker sums its kernel gradient over a fixed run of chunks, so the result does not depend on timing.
+        let chunks = plan.chunkCount(batch: g.batch)
+        let active = min(workers, chunks)
+        forEachSampleBlock(batch: chunks, workers: active) { worker, chunkRange in
             let base = scratch.base + worker * plan.perWorker
             let (inputGradients, products) = (base + plan.transformed, base + plan.products)
             let (kernelGradient, biasGradient) = (base + plan.kernelGradient, base + plan.biasGradient)
             if db != nil { biasGradient.update(repeating: 0, count: filters) }
-            var first = samples.lowerBound
-            while first < samples.upperBound {
-                let count = min(plan.chunkSamples, samples.upperBound - first)
+            for chunk in chunkRange {
+                let samples = plan.samples(ofChunk: chunk, batch: g.batch)
+                let (first, count) = (samples.lowerBound, samples.count)
                 let tiles = count * plan.tilesPerSample
                 for n in first..<first + count {
                     let dz = dy.base + n * filters * spatial
@@ -92,8 +93,7 @@ extension CPUEngine {
                         }
                     }
                 }
-                let chunk = (first - samples.lowerBound) / plan.chunkSamples
-                let transformed = Self.transformedInputs(plan, base, chunk: chunk)
+                let transformed = Self.transformedInputs(plan, scratch.base, worker: worker, chunk: chunk)
                 if !plan.cachesInputs {
                     Self.transformInputs(x.base, first: first, count: count, source: source, g, plan, base,
                                          into: transformed)
@@ -104,7 +104,7 @@ extension CPUEngine {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(filters), Int32(channels),
                                 Int32(tiles), 1, products + p * filters * tiles, Int32(tiles),
                                 transformed + p * channels * tiles, Int32(tiles),
-                                first == samples.lowerBound ? 0 : 1, kernelGradient + p * filters * channels,
+                                chunk == chunkRange.lowerBound ? 0 : 1, kernelGradient + p * filters * channels,
                                 Int32(channels))
                 }
                 if let dx {
@@ -117,15 +117,14 @@ extension CPUEngine {
                     }
                     Self.transformInputGradients(count: count, g, plan, base, into: dx.base + first * sampleSize)
                 }
-                first += count
             }
         }
-        sumKernelGradients(plan, scratch: scratch, workers: workers)
+        sumKernelGradients(plan, scratch: scratch, workers: active)
         untransformKernelGradient(plan, shared: shared, scratch: scratch, workers: workers, into: dw)
         if let db {
             for f in 0..<filters {
                 var total: Float = 0
-                for worker in 0..<workers { total += scratch[worker * plan.perWorker + plan.biasGradient + f] }
+                for worker in 0..<active { total += scratch[worker * plan.perWorker + plan.biasGradient + f] }
                 db[f] = total
             }
         }
@@ -185,11 +184,14 @@ extension CPUEngine {
 
     // MARK: - Tiles
 
-    /// Where chunk `chunk` of a worker's samples keeps its transformed inputs `[α², C, T]`: its own slot when the
-    /// plan caches them for the backward pass, else the one slot.
-    private static func transformedInputs(_ plan: WinogradPlan, _ base: UnsafeMutablePointer<Float>, chunk: Int)
-        -> UnsafeMutablePointer<Float> {
-        base + plan.cachedInputs + (plan.cachesInputs ? chunk : 0) * plan.cachedInputStride
+    /// Where chunk `chunk` of the batch keeps its transformed inputs `[α², C, T]`: its own slot when the plan caches
+    /// them for the backward pass (chunk `c` in worker `c / chunksPerWorker`'s region, whichever worker runs it),
+    /// else the one slot of the worker running it.
+    private static func transformedInputs(_ plan: WinogradPlan, _ scratch: UnsafeMutablePointer<Float>, worker: Int,
+                                          chunk: Int) -> UnsafeMutablePointer<Float> {
+        guard plan.cachesInputs else { return scratch + worker * plan.perWorker + plan.cachedInputs }
+        let (region, slot) = chunk.quotientAndRemainder(dividingBy: plan.chunksPerWorker)
+        return scratch + region * plan.perWorker + plan.cachedInputs + slot * plan.cachedInputStride
     }
 
     /// Gathers the `α×α` tiles of samples `first ..< first + count`, channel by channel, straight from the layer

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Splits a loop over `0..<count` into contiguous ranges run on the engine's worker pool.
 struct ParallelLoop: Sendable {
     /// Work (roughly, floats touched) below which a loop stays on the calling thread.
@@ -6,7 +8,7 @@ struct ParallelLoop: Sendable {
     /// The threads that run the chunks.
     let pool: WorkerPool
 
-    /// The most chunks a loop is split into.
+    /// The pool's threads, the calling one included.
     var threads: Int { pool.threads }
 
     /// Calls `body` on disjoint ranges covering `0..<count`; `itemCost` is the work of one index.
@@ -38,13 +40,23 @@ struct ParallelLoop: Sendable {
         }
     }
 
+    /// Up to four chunks per thread (the pool's threads claim chunks as they go, so a thread slowed down by another
+    /// process runs fewer), each with at least `minimumWorkPerChunk` work.
     private func chunkCount(_ count: Int, itemCost: Int) -> Int {
-        min(threads, count, count * max(itemCost, 1) / Self.minimumWorkPerChunk)
+        min(threads > 1 ? 4 * threads : 1, count, count * max(itemCost, 1) / Self.minimumWorkPerChunk)
     }
 
     private static func range(_ chunk: Int, of chunks: Int, count: Int) -> Range<Int> {
         count * chunk / chunks..<count * (chunk + 1) / chunks
     }
+}
+
+/// A counter that hands out 0, 1, 2, … to whichever thread asks next.
+final class ChunkClaims: Sendable {
+    private let counter = Atomic<Int>(0)
+
+    /// The next unclaimed index.
+    func next() -> Int { counter.add(1, ordering: .relaxed).oldValue }
 }
 
 /// A mutable pointer handed to concurrent loop bodies, each writing disjoint elements.

@@ -18,7 +18,7 @@ struct WinogradPlan {
     let paddedWidth: Int
     /// Samples transformed together by one worker.
     let chunkSamples: Int
-    /// Chunks of the largest worker's block of samples.
+    /// Cache slots in each worker's region: the chunks of the largest worker's share of the batch.
     let chunksPerWorker: Int
     /// Whether the forward pass keeps each chunk's transformed inputs for the backward pass (the batch's whole
     /// transformed input, ≈ α²/m² times the input, fits the engine's budget); otherwise the backward pass
@@ -95,5 +95,14 @@ struct WinogradPlan {
         kernels = 0
         kernelLines = aligned(area * filters * channels)
         sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * filters * channels)
+    }
+
+    /// The chunks a batch is cut into: `chunkSamples` samples each, the last one shorter. They fit the cache slots:
+    /// `workers · chunksPerWorker` ≥ ⌈batch / chunkSamples⌉.
+    func chunkCount(batch: Int) -> Int { (batch + chunkSamples - 1) / chunkSamples }
+
+    /// The samples chunk `chunk` of the batch covers.
+    func samples(ofChunk chunk: Int, batch: Int) -> Range<Int> {
+        chunk * chunkSamples..<min(batch, (chunk + 1) * chunkSamples)
     }
 }
