@@ -29,8 +29,9 @@ struct WinogradPlan {
     /// plane `[Hp, Wp]` that `dl_gather_tiles` stages; gathered input tiles (and input-tile gradients)
     /// `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their gradients `[α², F, T]`;
     /// output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel
-    /// gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`,
-    /// one slot per chunk of the worker's samples when `cachesInputs`, else one.
+    /// gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`: when
+    /// `cachesInputs`, `chunksPerWorker` slots, chunk `c` of the batch in slot `c % chunksPerWorker` of worker
+    /// `c / chunksPerWorker`'s region (whichever worker runs it), else one slot for the worker's own chunks.
     let paddedGradient: Int
     let stagedPlane: Int
     let tiles: Int

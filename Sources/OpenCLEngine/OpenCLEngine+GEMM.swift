@@ -18,14 +18,16 @@ extension OpenCLEngine {
             a: try memory(a, atLeast: 1, "gemm A"), lda: lda, b: try memory(b, atLeast: 1, "gemm B"), ldb: ldb)
         let cBuffer = try memory(c, atLeast: 1, "gemm C")
         let slices = Self.splitKSlices(m: m, n: n, k: k, computeUnits: device.computeUnits)
-        guard slices > 1 else {
+        // Slice s covers k in [s·depth, (s+1)·depth); a remainder past slices·depth gets a plane of its own.
+        let depth = k / max(slices, 1)
+        let remainder = k - slices * depth
+        let planes = slices + (remainder > 0 ? 1 : 0)
+        // `sum_gemm_slices` indexes the slices and C with 32-bit ints.
+        guard slices > 1, Int32(exactly: planes * m * n) != nil, Int32(exactly: cOffset + (m - 1) * ldc + n) != nil
+        else {
             return try sgemm(operands, m: m, n: n, k: k, alpha: alpha, aOffset: aOffset, bOffset: bOffset,
                              beta: beta, c: cBuffer, cOffset: cOffset, ldc: ldc)
         }
-        // Slice s covers k in [s·depth, (s+1)·depth); a remainder past slices·depth gets a plane of its own.
-        let depth = k / slices
-        let remainder = k - slices * depth
-        let planes = slices + (remainder > 0 ? 1 : 0)
         let aStride = transposeA ? depth * lda : depth
         let bStride = transposeB ? depth : depth * ldb
         let partials = try scratch("gemm split-k slices", count: planes * m * n)
@@ -37,7 +39,8 @@ extension OpenCLEngine {
                                               operands.b, bOffset, ldb, bStride, 0, partialBuffer, 0, n, m * n,
                                               slices, &target, nil)
         }
-        try OpenCLStatus.check(status.rawValue, "CLBlastSgemmStridedBatched(m: \(m), n: \(n), k: \(depth) × \(slices))")
+        try OpenCLStatus.check(status.rawValue,
+                               "CLBlastSgemmStridedBatched(m: \(m), n: \(n), k: \(depth) × \(slices))")
         if remainder > 0 {
             try sgemm(operands, m: m, n: n, k: remainder, alpha: alpha, aOffset: aOffset + slices * aStride,
                       bOffset: bOffset + slices * bStride, beta: 0, c: partialBuffer, cOffset: slices * m * n, ldc: n)

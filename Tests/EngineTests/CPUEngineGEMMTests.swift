@@ -69,10 +69,11 @@ final class CPUEngineGEMMTests: XCTestCase {
     }
 
     /// The engine's own splits: large products over its threads by columns (wide C) or rows (tall C), and thin
-    /// inner dimensions over a large C in row blocks; every transpose, offsets and leading dimensions.
+    /// inner dimensions over a large C in row blocks (of 16 rows and more, and of a few rows when C is very wide);
+    /// every transpose, offsets and leading dimensions.
     func testSplitProductsMatchNaive() throws {
         var random = TestRandom(seed: 4)
-        for (m, n, k) in [(40, 300, 200), (300, 70, 150), (1100, 1000, 3)] {
+        for (m, n, k) in [(40, 300, 200), (300, 70, 150), (1100, 1000, 3), (12, 90_000, 2)] {
             for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
                 let (aRows, aColumns) = transposeA ? (k, m) : (m, k)
                 let (bRows, bColumns) = transposeB ? (n, k) : (k, n)

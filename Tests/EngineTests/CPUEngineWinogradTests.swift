@@ -105,13 +105,9 @@ final class CPUEngineWinogradTests: XCTestCase {
                 try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
                                               geometry: g, filters: filters, workspace: workspace, into: output)
                 let forward = try engine.download(output)
-                let gradWeight = try engine.poisoned(Shape(weights.count))
-                let gradBias = try engine.poisoned(Shape(filters))
-                let gradInput = try engine.poisoned(Shape(input.count))
-                try engine.convolutionBackward(
-                    try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
-                    weight: weightTensor, activation: activation, geometry: g, filters: filters, workspace: workspace,
-                    gradWeight: gradWeight, gradBias: gradBias, gradInput: gradInput)
+                let gradients = try backward(engine, gradOutput, input: inputTensor, output: output,
+                                             weight: weightTensor, activation: activation, g, filters: filters,
+                                             workspace: workspace)
 
                 let dz = activation.map {
                     NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
@@ -119,11 +115,60 @@ final class CPUEngineWinogradTests: XCTestCase {
                 let expected = NaiveReference.convolutionGradients(dz, input: input, weights: weights,
                                                                     filters: filters, geometry: g)
                 let what = "\(threads) threads, \(g)"
-                assertWithinBound(try engine.download(gradWeight), expected.weight, "dW \(what)")
-                assertWithinBound(try engine.download(gradInput), expected.input, "dX \(what)")
-                assertWithinBound(try engine.download(gradBias),
+                assertWithinBound(gradients.weight, expected.weight, "dW \(what)")
+                assertWithinBound(gradients.input, expected.input, "dX \(what)")
+                assertWithinBound(gradients.bias,
                                   NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
                                   "db \(what)")
+            }
+        }
+    }
+
+    /// Many threads against odd batches: chunks claimed in the forward pass, fewer chunks than workers (batch 17 on
+    /// 16 threads: 9 chunks of 2 samples; batch 11 on 5 and 8 threads), with and without the transformed-input cache.
+    func testManyThreadsAndOddBatchesMatchNaive() throws {
+        var random = TestRandom(seed: 77)
+        let geometries = [
+            ConvolutionGeometry(batch: 17, channels: 16, height: 8, width: 8, kernelHeight: 3, kernelWidth: 3,
+                                paddingHeight: 1, paddingWidth: 1),
+            ConvolutionGeometry(batch: 7, channels: 16, height: 6, width: 6, kernelHeight: 3, kernelWidth: 3,
+                                paddingHeight: 1, paddingWidth: 1),
+            ConvolutionGeometry(batch: 11, channels: 16, height: 14, width: 14, kernelHeight: 3, kernelWidth: 3,
+                                paddingHeight: 1, paddingWidth: 1),
+        ]
+        let filters = 16
+        for g in geometries {
+            let spatial = g.outputHeight * g.outputWidth
+            let input = random.floats(g.batch * g.channels * g.height * g.width)
+            let weights = random.floats(filters * g.columnRows)
+            let bias = random.floats(filters)
+            let gradOutput = random.floats(g.batch * filters * spatial)
+            let expectedOutput = NaiveReference.addBias(
+                bias, to: NaiveReference.convolution(input, weights: weights, filters: filters, geometry: g),
+                batch: g.batch, channels: filters, spatial: spatial)
+            let expected = NaiveReference.convolutionGradients(gradOutput, input: input, weights: weights,
+                                                                filters: filters, geometry: g)
+            let expectedBias = NaiveReference.biasGradient(gradOutput, batch: g.batch, channels: filters,
+                                                           spatial: spatial)
+            for threads in [4, 5, 8, 16] {
+                for cache in [256 << 20, 0] {
+                    let what = "\(threads) threads, cache \(cache), \(g)"
+                    let engine = CPUEngine(threads: threads, winograd: true, winogradCacheBytes: cache)
+                    let inputTensor = try engine.tensor(input, Shape(input.count))
+                    let weightTensor = try engine.tensor(weights, Shape(weights.count))
+                    let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+                    let workspace = try workspace(engine, g, filters)
+                    try engine.convolutionForward(inputTensor, weight: weightTensor,
+                                                  bias: try engine.tensor(bias, Shape(filters)), activation: nil,
+                                                  geometry: g, filters: filters, workspace: workspace, into: output)
+                    assertWithinBound(try engine.download(output), expectedOutput, "Y, \(what)")
+                    let gradients = try backward(engine, gradOutput, input: inputTensor, output: output,
+                                                 weight: weightTensor, activation: nil, g, filters: filters,
+                                                 workspace: workspace)
+                    assertWithinBound(gradients.weight, expected.weight, "dW, \(what)")
+                    assertWithinBound(gradients.input, expected.input, "dX, \(what)")
+                    assertWithinBound(gradients.bias, expectedBias, "db, \(what)")
+                }
             }
         }
     }
@@ -221,6 +266,20 @@ final class CPUEngineWinogradTests: XCTestCase {
         XCTAssertLessThanOrEqual(error, bound * max(scale, 1e-30), "\(what): relative error \(error / scale)",
                                  file: file, line: line)
         if ProcessInfo.processInfo.environment["DLTRAIN_PRINT_ERRORS"] != nil { print("\(what): \(error / scale)") }
+    }
+
+    /// `convolutionBackward` into fresh NaN-filled gradients, downloaded.
+    private func backward(_ engine: CPUEngine, _ gradOutput: [Float], input: Tensor, output: Tensor, weight: Tensor,
+                          activation: Activation?, _ g: ConvolutionGeometry, filters: Int, workspace: [Tensor]) throws
+        -> (weight: [Float], bias: [Float], input: [Float]) {
+        let gradWeight = try engine.poisoned(Shape(weight.count))
+        let gradBias = try engine.poisoned(Shape(filters))
+        let gradInput = try engine.poisoned(Shape(input.count))
+        try engine.convolutionBackward(
+            try engine.tensor(gradOutput, Shape(gradOutput.count)), input: input, output: output, weight: weight,
+            activation: activation, geometry: g, filters: filters, workspace: workspace, gradWeight: gradWeight,
+            gradBias: gradBias, gradInput: gradInput)
+        return (try engine.download(gradWeight), try engine.download(gradBias), try engine.download(gradInput))
     }
 
     private func workspace(_ engine: CPUEngine, _ g: ConvolutionGeometry, _ filters: Int) throws -> [Tensor] {

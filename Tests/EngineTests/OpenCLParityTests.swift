@@ -117,6 +117,32 @@ final class OpenCLParityTests: XCTestCase {
         }
     }
 
+    /// More split-K shapes: no remainder (k = 3·256), the 64-slice cap with a remainder, a single output, and
+    /// beta other than 0 and 1.
+    func testGemmSplitAlongKEdgeCases() throws {
+        let opencl = try XCTUnwrap(Self.shared).get()
+        for (m, n, k) in [(7, 9, 768), (5, 3, 64 * 256 + 63), (1, 1, 2_000), (70, 65, 4_096)] {
+            let units = opencl.device.computeUnits
+            XCTAssertGreaterThan(OpenCLEngine.splitKSlices(m: m, n: n, k: k, computeUnits: units), 1)
+            for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (lda, ldb, ldc) = ((transposeA ? m : k) + 3, (transposeB ? k : n) + 2, n + 1)
+                for beta: Float in [0.5, 0] {
+                    let c = beta == 0 ? nans(2 + m * ldc) : random.floats(2 + m * ldc)
+                    // Tolerance 3e-4: sums of up to 16,447 products in different orders.
+                    try assertParity("split-K gemm \(m)×\(n)×\(k) A\(transposeA)B\(transposeB) beta \(beta)",
+                                     tolerance: 3e-4, [
+                        random.floats(3 + (transposeA ? k : m) * lda), random.floats(1 + (transposeB ? n : k) * ldb),
+                        c,
+                    ]) { engine, t in
+                        try engine.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1.5,
+                                        a: t[0], aOffset: 3, lda: lda, b: t[1], bOffset: 1, ldb: ldb,
+                                        beta: beta, c: t[2], cOffset: 2, ldc: ldc)
+                    }
+                }
+            }
+        }
+    }
+
     func testSplitKSlicesFillTheDeviceWithoutShortSlices() {
         // lenet5's first weight gradient (6 × 25, k = 64·28·28) on a 132-unit GPU: the cap of 64 slices.
         XCTAssertEqual(OpenCLEngine.splitKSlices(m: 6, n: 25, k: 50_176, computeUnits: 132), 64)
