@@ -5,6 +5,8 @@
 /// - An op *overwrites* its output unless its documentation says it accumulates (`beta` in `gemm`).
 /// - Ops may run asynchronously; `download`, `softmaxCrossEntropy` and `synchronize` wait for queued work.
 /// - Shape contracts are checked by the layers; engines may trap on a violated precondition.
+/// - Ops are called from one thread at a time (an engine serves one network): engines keep scratch buffers between
+///   calls, and an op may be several enqueued steps sharing one.
 public protocol ComputeEngine: AnyObject {
     /// A human name: `"cpu (OpenBLAS SkylakeX, 2 threads)"`, `"opencl:0 (pthread-skylake…)"`.
     var name: String { get }
