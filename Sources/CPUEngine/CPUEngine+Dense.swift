@@ -22,9 +22,9 @@ extension CPUEngine {
         gemmScratch.withFloats(units * 16) { lanes in
             dl_transpose_to_lanes(Int32(batch), Int32(units), dz.base, units, lanes)
             let transposed = SendablePointer(lanes)
-            // Blocks of whole 16-column vectors, at least 16 vectors each; four per thread.
+            // Blocks of whole 16-column vectors, at least 16 vectors each.
             let vectors = (inputs + 15) / 16
-            forEachBlock(vectors, blocks: min(threads > 1 ? 4 * threads : 1, vectors / 16)) { range in
+            forEachBlock(vectors, blocks: min(loop.balancedBlocks, vectors / 16)) { range in
                 dl_skinny_dense_backward(Int32(batch), Int32(units), transposed.base, x.base, inputs, w.base,
                                          inputs, dw.base, inputs, dx?.base, inputs, Int32(range.lowerBound * 16),
                                          Int32(min(inputs, range.upperBound * 16)))

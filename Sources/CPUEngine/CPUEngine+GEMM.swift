@@ -81,9 +81,9 @@ extension CPUEngine {
         gemmScratch.withFloats(k * 16) { lanes in
             dl_transpose_to_lanes(Int32(m), Int32(k), a, lda, lanes)
             let transposed = SendablePointer(lanes)
-            // Blocks of whole 8-column groups, so every block but the last runs full groups; four per thread.
+            // Blocks of whole 8-column groups, so every block but the last runs full groups.
             let groups = (n + 7) / 8
-            forEachBlock(groups, blocks: threads > 1 ? 4 * threads : 1) { range in
+            forEachBlock(groups, blocks: loop.balancedBlocks) { range in
                 dl_skinny_gemm_nt(Int32(m), Int32(k), transposed.base, b.base, ldb, alpha, beta, c.base, ldc,
                                   Int32(range.lowerBound * 8), Int32(min(n, range.upperBound * 8)))
             }

@@ -80,7 +80,7 @@ extension CPUEngine {
                 let samples = plan.samples(ofChunk: chunk, batch: g.batch)
                 let (first, count) = (samples.lowerBound, samples.count)
                 let tiles = count * plan.tilesPerSample
-                for n in first..<first + count {
+                for n in samples {
                     let dz = dy.base + n * filters * spatial
                     // dZ = dY · f′(Y), in place; db[f] += Σ_s dZ_n[f, s]
                     if let activation {

@@ -11,6 +11,10 @@ struct ParallelLoop: Sendable {
     /// The pool's threads, the calling one included.
     var threads: Int { pool.threads }
 
+    /// How many blocks a loop over plenty of work is cut into: four per thread, which the pool's threads claim as
+    /// they go, so a thread slowed down by another process runs fewer (one block when there is one thread).
+    var balancedBlocks: Int { threads > 1 ? 4 * threads : 1 }
+
     /// Calls `body` on disjoint ranges covering `0..<count`; `itemCost` is the work of one index.
     ///
     /// Each range gets at least `minimumWorkPerChunk` work, so tiny loops run on the calling thread.
@@ -40,10 +44,9 @@ struct ParallelLoop: Sendable {
         }
     }
 
-    /// Up to four chunks per thread (the pool's threads claim chunks as they go, so a thread slowed down by another
-    /// process runs fewer), each with at least `minimumWorkPerChunk` work.
+    /// Up to `balancedBlocks` chunks, each with at least `minimumWorkPerChunk` work.
     private func chunkCount(_ count: Int, itemCost: Int) -> Int {
-        min(threads > 1 ? 4 * threads : 1, count, count * max(itemCost, 1) / Self.minimumWorkPerChunk)
+        min(balancedBlocks, count, count * max(itemCost, 1) / Self.minimumWorkPerChunk)
     }
 
     private static func range(_ chunk: Int, of chunks: Int, count: Int) -> Range<Int> {

@@ -19,7 +19,7 @@ extension OpenCLEngine {
         let cBuffer = try memory(c, atLeast: 1, "gemm C")
         let slices = Self.splitKSlices(m: m, n: n, k: k, computeUnits: device.computeUnits)
         // Slice s covers k in [s·depth, (s+1)·depth); a remainder past slices·depth gets a plane of its own.
-        let depth = k / max(slices, 1)
+        let depth = k / slices
         let remainder = k - slices * depth
         let planes = slices + (remainder > 0 ? 1 : 0)
         // `sum_gemm_slices` indexes the slices and C with 32-bit ints.
