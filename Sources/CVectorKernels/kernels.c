@@ -291,38 +291,50 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
 /// an earlier store there wait for it (4K aliasing; 3x slower measured).
 enum { DENSE_BLOCK = 1024, DENSE_PITCH = 1040 };
 
-/// `rows` weight rows (a constant after inlining) against one block: their weight gradients
-/// gw[r][t] = Σ_b dZ[b, n + r]·x[b][t], streamed out once, and (when `withInput`) the input-gradient sums
-/// s[b][t] += Σ_r dZ[b, n + r]·w[r][t], read and written once per `rows` rows.
+/// `rows` weight rows against `vecs` 16-column vectors at a time (both constants after inlining): their weight
+/// gradients gw[r][t] = Σ_b dZ[b, n + r]·x[b][t], streamed out once, and (when `withInput`) the input-gradient sums
+/// s[b][t] += Σ_r dZ[b, n + r]·w[r][t], read and written once per `rows` rows. Two vectors per step give eight
+/// independent weight-gradient chains and share each broadcast of dZ between two columns; each sum starts from its
+/// stored value, so the step's only arithmetic is FMAs.
+#define DENSE_BACKWARD_STEP(rows, vecs, withInput)                                                                 \
+    do {                                                                                                           \
+        dl_vector weights[rows][vecs], gradient[rows][vecs];                                                       \
+        for (int r = 0; r < rows; r++)                                                                             \
+            for (int u = 0; u < vecs; u++) {                                                                       \
+                weights[r][u] = LOAD_VECTOR(w + r * ldw + 16 * (v + u));                                           \
+                gradient[r][u] = (dl_vector){0};                                                                   \
+            }                                                                                                      \
+        for (int b = 0; b < batch; b++)                                                                            \
+            for (int u = 0; u < vecs; u++) {                                                                       \
+                dl_vector x = LOAD_VECTOR(inputs + b * DENSE_PITCH + 16 * (v + u));                               \
+                float *target = sums + b * DENSE_PITCH + 16 * (v + u);                                             \
+                dl_vector sum = withInput ? LOAD_VECTOR(target) : (dl_vector){0};                                  \
+                for (int r = 0; r < rows; r++) {                                                                   \
+                    float scale = z[r * 16 + b];                                                                   \
+                    gradient[r][u] += scale * x;                                                                   \
+                    if (withInput) sum += scale * weights[r][u];                                                   \
+                }                                                                                                  \
+                if (withInput) STORE_VECTOR(target, sum);                                                          \
+            }                                                                                                      \
+        for (int r = 0; r < rows; r++)                                                                             \
+            for (int u = 0; u < vecs; u++) {                                                                       \
+                float *out = gw + r * ldgw + 16 * (v + u);                                                         \
+                if (streaming) __builtin_nontemporal_store(gradient[r][u], (dl_vector *)out);                     \
+                else STORE_VECTOR(out, gradient[r][u]);                                                            \
+            }                                                                                                      \
+    } while (0)
+
+/// `rows` weight rows (a constant after inlining) against one block: two vectors per step, the odd vector and the
+/// tail columns after them.
 #define DENSE_BACKWARD_ROWS(rows, withInput)                                                                       \
     do {                                                                                                           \
         const float *z = gradLanes + (ptrdiff_t)n * 16;                                                            \
         const float *w = weight + n * ldw + first;                                                                 \
         float *gw = gradWeight + n * ldgw + first;                                                                 \
         int streaming = ((uintptr_t)gw & 63) == 0 && ((ldgw * (ptrdiff_t)sizeof(float)) & 63) == 0;               \
-        for (int v = 0; v < vectors; v++) {                                                                        \
-            dl_vector weights[rows], gradient[rows];                                                               \
-            for (int r = 0; r < rows; r++) {                                                                       \
-                weights[r] = LOAD_VECTOR(w + r * ldw + 16 * v);                                                    \
-                gradient[r] = (dl_vector){0};                                                                      \
-            }                                                                                                      \
-            for (int b = 0; b < batch; b++) {                                                                      \
-                dl_vector x = LOAD_VECTOR(inputs + b * DENSE_PITCH + 16 * v), sum = {0};                          \
-                for (int r = 0; r < rows; r++) {                                                                   \
-                    float scale = z[r * 16 + b];                                                                   \
-                    gradient[r] += scale * x;                                                                      \
-                    if (withInput) sum += scale * weights[r];                                                      \
-                }                                                                                                  \
-                if (withInput) {                                                                                   \
-                    float *target = sums + b * DENSE_PITCH + 16 * v;                                               \
-                    STORE_VECTOR(target, LOAD_VECTOR(target) + sum);                                               \
-                }                                                                                                  \
-            }                                                                                                      \
-            for (int r = 0; r < rows; r++) {                                                                       \
-                if (streaming) __builtin_nontemporal_store(gradient[r], (dl_vector *)(gw + r * ldgw + 16 * v));  \
-                else STORE_VECTOR(gw + r * ldgw + 16 * v, gradient[r]);                                            \
-            }                                                                                                      \
-        }                                                                                                          \
+        int v = 0;                                                                                                 \
+        for (; v + 2 <= vectors; v += 2) DENSE_BACKWARD_STEP(rows, 2, withInput);                                  \
+        for (; v < vectors; v++) DENSE_BACKWARD_STEP(rows, 1, withInput);                                          \
         for (int r = 0; r < rows; r++)                                                                             \
             for (int t = 16 * vectors; t < width; t++) {                                                           \
                 float total = 0;                                                                                   \

@@ -4,7 +4,7 @@ import XCTest
 
 /// A dense layer's backward products at batches of at most 16, which the CPU engine computes in one sweep over the
 /// weights: against the naive products, with tail columns (input counts that are not a multiple of 16, blocks of
-/// 1024 split over workers), weight-row counts that are not a multiple of four, rows that are and are not 64-byte
+/// 1024 split over workers, an odd count of 16-column vectors), weight-row counts that are not a multiple of four, rows that are and are not 64-byte
 /// aligned (streamed and plain stores), without an input gradient, and on 1–3 threads. Both outputs start as NaN.
 final class CPUEngineDenseTests: XCTestCase {
     func testSmallBatchBackwardMatchesNaive() throws {
@@ -12,7 +12,7 @@ final class CPUEngineDenseTests: XCTestCase {
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads)
             for (batch, inputs, units, withInput) in [(1, 256, 16, true), (5, 1030, 19, true), (16, 2048, 64, true),
-                                                      (3, 300, 17, false)] {
+                                                      (7, 1296, 21, true), (3, 300, 17, false)] {
                 let gradOutput = random.floats(batch * units)
                 let input = random.floats(batch * inputs)
                 let weight = random.floats(units * inputs)
