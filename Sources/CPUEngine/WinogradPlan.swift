@@ -81,7 +81,7 @@ struct WinogradPlan {
         let area = alpha * alpha
         paddedGradient = 0
         stagedPlane = paddedGradient + paddedSize
-        tiles = stagedPlane + aligned(paddedHeight * paddedWidth)
+        tiles = stagedPlane + aligned(paddedHeight * paddedWidth + 8)  // dl_gather_tiles reads 8 floats per tile row
         transformed = tiles + aligned(channels * area * chunkTiles)
         products = transformed + aligned(area * channels * chunkTiles)
         outputTiles = products + aligned(area * filters * chunkTiles)

@@ -15,11 +15,41 @@ static inline __attribute__((always_inline)) void tile_offsets(int first, int co
         offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
 }
 
+typedef float dl_half __attribute__((vector_size(32)));
+typedef float dl_quarter __attribute__((vector_size(16)));
+#define LOAD_HALF(p) ({ dl_half h_; __builtin_memcpy(&h_, (p), sizeof h_); h_; })
+#define STORE_HALF(p, v) do { dl_half h_ = (v); __builtin_memcpy((p), &h_, sizeof h_); } while (0)
+#define LOAD_QUARTER(p) ({ dl_quarter q_; __builtin_memcpy(&q_, (p), sizeof q_); q_; })
+#define STORE_QUARTER(p, v) do { dl_quarter q_ = (v); __builtin_memcpy((p), &q_, sizeof q_); } while (0)
+
+/// target[0 ..< count] = source[0 ..< count] in vectors that may overlap each other but never reach outside the run
+/// (a plane's rows are short: a copy loop's prologue and remainder, or a memcpy call, cost more than the copy).
+static inline __attribute__((always_inline)) void copy_run(float *restrict target, const float *restrict source,
+                                                           int count) {
+    if (count >= 16) {
+        int c = 0;
+        for (; c + 16 <= count; c += 16) STORE_VECTOR(target + c, LOAD_VECTOR(source + c));
+        if (c < count) STORE_VECTOR(target + count - 16, LOAD_VECTOR(source + count - 16));
+    } else if (count >= 8) {
+        dl_half first = LOAD_HALF(source), last = LOAD_HALF(source + count - 8);
+        STORE_HALF(target, first);
+        STORE_HALF(target + count - 8, last);
+    } else if (count >= 4) {
+        dl_quarter first = LOAD_QUARTER(source), last = LOAD_QUARTER(source + count - 4);
+        STORE_QUARTER(target, first);
+        STORE_QUARTER(target + count - 4, last);
+    } else {
+        for (int c = 0; c < count; c++) target[c] = source[c];
+    }
+}
+
 /// staged[r·width + c] = plane[(stride·r + top)·pitch + stride·c + left] where that row lies in [0, rowEnd) and that
 /// column in [0, columnEnd), else 0: one zero-bordered plane, small enough to stay in L1 while its tiles are read.
+/// With `bordersReady` the zeros are already there (the same bounds staged before) and only the inside is copied.
 static inline __attribute__((always_inline)) void stage_plane(const float *restrict plane, int pitch, int stride,
                                                               int top, int left, int rowEnd, int columnEnd,
-                                                              int height, int width, float *restrict staged) {
+                                                              int height, int width, int bordersReady,
+                                                              float *restrict staged) {
     if (rowEnd < 0) rowEnd = 0;  // nothing inside: every row is border
     // Columns c with 0 ≤ stride·c + left < columnEnd.
     int low = left >= 0 ? 0 : (stride - 1 - left) / stride;
@@ -30,17 +60,57 @@ static inline __attribute__((always_inline)) void stage_plane(const float *restr
         float *restrict out = staged + (ptrdiff_t)r * width;
         int row = stride * r + top;
         if ((unsigned)row >= (unsigned)rowEnd) {
-            for (int c = 0; c < width; c++) out[c] = 0;
+            if (!bordersReady)
+                for (int c = 0; c < width; c++) out[c] = 0;
             continue;
         }
         const float *restrict line = plane + (ptrdiff_t)row * pitch;
-        for (int c = 0; c < low; c++) out[c] = 0;
+        if (!bordersReady) {
+            for (int c = 0; c < low; c++) out[c] = 0;
+            for (int c = high; c < width; c++) out[c] = 0;
+        }
         if (stride == 1)
-            for (int c = low; c < high; c++) out[c] = line[c + left];
+            copy_run(out + low, line + low + left, high - low);
         else
 #pragma clang loop vectorize(disable)
             for (int c = low; c < high; c++) out[c] = line[stride * c + left];
-        for (int c = high; c < width; c++) out[c] = 0;
+    }
+}
+
+/// Two-vector shuffles that transpose 16 tiles × 8 floats (two tiles per vector) into 8 vectors of 16 tiles: the
+/// first four and last four floats of four tiles, then two floats of eight tiles, then one float of all sixteen.
+#define TILES_CONCAT 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+#define TILES_LOW_FOUR 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27
+#define TILES_HIGH_FOUR 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31
+#define TILES_EVEN_PAIR 0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29
+#define TILES_ODD_PAIR 2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31
+#define TILES_FIRST 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23
+#define TILES_SECOND 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+
+/// out[j·stride + t] = row[offsets[t] + j] for 16 tiles t and j < alpha ≤ 8. Reads 8 floats from each offset.
+static inline __attribute__((always_inline)) void transpose_16_tiles(const float *row, const int *offsets, int alpha,
+                                                                      float *out, ptrdiff_t stride) {
+    dl_vector pairs[8], low[4], high[4];
+    for (int k = 0; k < 8; k++)
+        pairs[k] = __builtin_shufflevector(LOAD_HALF(row + offsets[2 * k]), LOAD_HALF(row + offsets[2 * k + 1]),
+                                           TILES_CONCAT);
+    for (int p = 0; p < 4; p++) {
+        low[p] = __builtin_shufflevector(pairs[2 * p], pairs[2 * p + 1], TILES_LOW_FOUR);
+        high[p] = __builtin_shufflevector(pairs[2 * p], pairs[2 * p + 1], TILES_HIGH_FOUR);
+    }
+    // [tiles 0–7 | tiles 8–15] × [floats j, j + 1] for j = 0, 2, 4, 6
+    dl_vector halves[8] = {
+        __builtin_shufflevector(low[0], low[1], TILES_EVEN_PAIR), __builtin_shufflevector(low[2], low[3], TILES_EVEN_PAIR),
+        __builtin_shufflevector(low[0], low[1], TILES_ODD_PAIR), __builtin_shufflevector(low[2], low[3], TILES_ODD_PAIR),
+        __builtin_shufflevector(high[0], high[1], TILES_EVEN_PAIR),
+        __builtin_shufflevector(high[2], high[3], TILES_EVEN_PAIR),
+        __builtin_shufflevector(high[0], high[1], TILES_ODD_PAIR),
+        __builtin_shufflevector(high[2], high[3], TILES_ODD_PAIR)};
+    for (int q = 0; q < 4 && 2 * q < alpha; q++) {
+        STORE_VECTOR(out + 2 * q * stride, __builtin_shufflevector(halves[2 * q], halves[2 * q + 1], TILES_FIRST));
+        if (2 * q + 1 < alpha)
+            STORE_VECTOR(out + (2 * q + 1) * stride,
+                         __builtin_shufflevector(halves[2 * q], halves[2 * q + 1], TILES_SECOND));
     }
 }
 
@@ -52,17 +122,23 @@ void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, int pitch, int
     int width = tileColumns * m + alpha - m;  // the staged plane: every tile's α×α pixels
     int offsets[TILE_BLOCK];  // a tile's top-left corner in the staged plane, for a block of a sample's tiles
     for (int s = 0; s < samples; s++) {
+        // Every sample has the same border: zeroed with the first one.
         stage_plane(planes + s * sampleStride, pitch, stride, top, left, rowEnd, columnEnd,
-                    tileRows * m + alpha - m, width, staged);
+                    tileRows * m + alpha - m, width, s > 0, staged);
         for (int first = 0; first < tiles; first += TILE_BLOCK) {
             int count = tiles - first < TILE_BLOCK ? tiles - first : TILE_BLOCK;
-            tile_offsets(first, count, tileColumns, m, width, offsets);
-            for (int i = 0; i < alpha; i++)
+            if (s == 0 || tiles > TILE_BLOCK) tile_offsets(first, count, tileColumns, m, width, offsets);
+            int transposed = alpha <= 8 ? count / 16 * 16 : 0;  // tiles taken 16 at a time
+            for (int i = 0; i < alpha; i++) {
+                float *out = target + (ptrdiff_t)i * alpha * targetStride + (ptrdiff_t)s * tiles + first;
+                for (int t = 0; t < transposed; t += 16)
+                    transpose_16_tiles(staged + i * width, offsets + t, alpha, out + t, targetStride);
                 for (int j = 0; j < alpha; j++) {
                     const float *restrict source = staged + i * width + j;
-                    float *restrict out = target + (i * alpha + j) * targetStride + (ptrdiff_t)s * tiles + first;
-                    for (int t = 0; t < count; t++) out[t] = source[offsets[t]];
+                    float *restrict rest = out + j * targetStride;
+                    for (int t = transposed; t < count; t++) rest[t] = source[offsets[t]];
                 }
+            }
         }
     }
 }

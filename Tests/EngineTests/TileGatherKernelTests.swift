@@ -2,7 +2,8 @@ import CVectorKernels
 import XCTest
 
 /// `dl_gather_tiles`, the Winograd input gather, against a direct reading of its contract: stride 1 with a zero
-/// border, a strided phase with its own row and column ends, several samples, and more tiles than one table block.
+/// border, a strided phase with its own row and column ends, several samples (the border staged once), tiles in
+/// groups of 16 and the rest, and more tiles than one table block.
 final class TileGatherKernelTests: XCTestCase {
     private struct Case {
         let height, width, stride, top, left, rowEnd, columnEnd, samples, tileRows, tileColumns, m, alpha: Int
@@ -22,6 +23,12 @@ final class TileGatherKernelTests: XCTestCase {
             // Phase (0, 2) of a stride-3 layer without padding; columns end early too.
             Case(height: 31, width: 33, stride: 3, top: 0, left: 2, rowEnd: 26, columnEnd: 20, samples: 2,
                  tileRows: 2, tileColumns: 2, m: 4, alpha: 6),
+            // AlexNet's 13×13 layers: 16 tiles a sample, one whole group of 16 transposed at once, 3 samples.
+            Case(height: 13, width: 13, stride: 1, top: -1, left: -1, rowEnd: 13, columnEnd: 13, samples: 3,
+                 tileRows: 4, tileColumns: 4, m: 4, alpha: 6),
+            // A stride-2 phase with 20 tiles a sample (a group of 16 and 4 more) over two samples.
+            Case(height: 41, width: 43, stride: 2, top: -1, left: 0, rowEnd: 41, columnEnd: 43, samples: 2,
+                 tileRows: 4, tileColumns: 5, m: 4, alpha: 6),
             // 1,089 tiles: more than one block of the kernel's tile table.
             Case(height: 130, width: 130, stride: 1, top: -1, left: -1, rowEnd: 130, columnEnd: 130, samples: 1,
                  tileRows: 33, tileColumns: 33, m: 4, alpha: 6),
@@ -36,8 +43,9 @@ final class TileGatherKernelTests: XCTestCase {
         let tiles = c.samples * c.tileRows * c.tileColumns
         let targetStride = tiles + 3
         var target = [Float](repeating: .nan, count: c.alpha * c.alpha * targetStride)
+        // The staged plane and the 8 floats past it that the kernel may read (never use).
         var staged = [Float](repeating: .nan, count: (c.tileRows * c.m + c.alpha - c.m)
-            * (c.tileColumns * c.m + c.alpha - c.m))
+            * (c.tileColumns * c.m + c.alpha - c.m) + 8)
         dl_gather_tiles(input, sampleStride, Int32(c.width), Int32(c.stride), Int32(c.top), Int32(c.left),
                         Int32(c.rowEnd), Int32(c.columnEnd), Int32(c.samples), Int32(c.tileRows),
                         Int32(c.tileColumns), Int32(c.m), Int32(c.alpha), &staged, &target, targetStride)

@@ -42,7 +42,8 @@ int dl_winograd_matrix_values(dl_transform_matrix matrix, int *rows, int *column
 /// with row = stride·(ty·m + i) + top and column = stride·(tx·m + j) + left, for i, j < alpha and every sample
 /// s < samples; 0 where row ∉ [0, rowEnd) or column ∉ [0, columnEnd) (the zero border, and whatever lies past the
 /// tile grid's input). stride > 1 reads one phase of a strided layer's input (see PhaseSplitPlan). `staged` is
-/// scratch for one zero-bordered plane: (tileRows·m + alpha − m)·(tileColumns·m + alpha − m) floats.
+/// scratch for one zero-bordered plane: (tileRows·m + alpha − m)·(tileColumns·m + alpha − m) floats and 8 more (a
+/// tile's row is read 8 floats at a time).
 void dl_gather_tiles(const float *planes, ptrdiff_t sampleStride, int pitch, int stride, int top, int left,
                      int rowEnd, int columnEnd, int samples, int tileRows, int tileColumns, int m, int alpha,
                      float *staged, float *target, ptrdiff_t targetStride);
