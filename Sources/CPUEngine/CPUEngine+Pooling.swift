@@ -2,17 +2,18 @@ import CVectorKernels
 import Engine
 
 extension CPUEngine {
-    public func maxPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor, indices: Tensor) throws {
-        let (x, y, index) = (try cpu(input).data, try cpu(output).data, try cpu(indices).data)
+    public func maxPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor, indices: Tensor?) throws {
+        let (x, y, index) = (try cpu(input).data, try cpu(output).data, try indices.map { try cpu($0).data })
         let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
         try requireCount(g.planes * g.height * g.width, input, op: "maxPool")
-        try requireCount(g.planes * outputHeight * outputWidth, output, indices, op: "maxPool")
+        try requireCount(g.planes * outputHeight * outputWidth, output, op: "maxPool")
+        if let indices { try requireCount(g.planes * outputHeight * outputWidth, indices, op: "maxPool") }
         loop.forEach(g.planes, itemCost: outputHeight * outputWidth * g.size * g.size) { planes in
             if g.padding == 0, !(g.size == 2 && g.stride == 2) {
                 let (input, out) = (planes.lowerBound * g.height * g.width, planes.lowerBound * outputHeight * outputWidth)
                 dl_max_pool_planes(x.base + input, Int32(planes.count), Int32(g.height), Int32(g.width), Int32(g.size),
                                    Int32(g.stride), Int32(outputHeight), Int32(outputWidth), y.base + out,
-                                   index.base + out)
+                                   index.map { $0.base + out })
                 return
             }
             for plane in planes {
@@ -20,7 +21,7 @@ extension CPUEngine {
                 var out = plane * outputHeight * outputWidth
                 if g.size == 2, g.stride == 2, g.padding == 0 {
                     dl_max_pool_2x2_plane(source, Int32(g.width), Int32(outputHeight), Int32(outputWidth),
-                                          y.base + out, index.base + out)
+                                          y.base + out, index.map { $0.base + out })
                     continue
                 }
                 for oy in 0..<outputHeight {
@@ -40,7 +41,7 @@ extension CPUEngine {
                             }
                         }
                         y[out] = source[bestIndex]
-                        index[out] = Float(bestIndex)
+                        index?[out] = Float(bestIndex)
                         out += 1
                     }
                 }

@@ -272,28 +272,41 @@ void dl_max_pool_planes(const float *source, int planes, int height, int width, 
                 row++;
             }
         }
-        for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
-            dl_vector best = minusInfinity, winner = zeros;  // winner: the tap's offset from the window's corner
-            for (int tap = 0; tap < taps; tap++) {
-                dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
-                dl_mask wins = candidate > best;
-                best = SELECT(wins, candidate, best);
-                winner = SELECT(wins, zeros + tapOffset[tap], winner);
+        if (indices) {
+            for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
+                dl_vector best = minusInfinity, winner = zeros;  // winner: the tap's offset from the window's corner
+                for (int tap = 0; tap < taps; tap++) {
+                    dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
+                    dl_mask wins = candidate > best;
+                    best = SELECT(wins, candidate, best);
+                    winner = SELECT(wins, zeros + tapOffset[tap], winner);
+                }
+                STORE_VECTOR(maxima + v, best);
+                STORE_VECTOR(winners + v, winner);
             }
-            STORE_VECTOR(maxima + v, best);
-            STORE_VECTOR(winners + v, winner);
+        } else {
+            for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
+                dl_vector best = minusInfinity;
+                for (int tap = 0; tap < taps; tap++) {
+                    dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
+                    best = SELECT(candidate > best, candidate, best);
+                }
+                STORE_VECTOR(maxima + v, best);
+            }
         }
         float *out = output + (ptrdiff_t)plane * outputHeight * outputWidth;
-        float *at = indices + (ptrdiff_t)plane * outputHeight * outputWidth;
         for (int oy = 0; oy < outputHeight; oy++) {
             const float *restrict rowMaxima = maxima + oy * pitch, *restrict rowWinners = winners + oy * pitch;
-            float *restrict rowOut = out + (ptrdiff_t)oy * outputWidth, *restrict rowAt = at + (ptrdiff_t)oy * outputWidth;
-            float corner = (float)((ptrdiff_t)oy * stride * width);
+            float *restrict rowOut = out + (ptrdiff_t)oy * outputWidth;
             int empty = 0;
             for (int ox = 0; ox < outputWidth; ox++) {
                 rowOut[ox] = rowMaxima[ox];
-                rowAt[ox] = corner + (float)(ox * stride) + rowWinners[ox];
                 empty |= !(rowMaxima[ox] > -__builtin_inff());
+            }
+            if (indices) {
+                float *restrict rowAt = indices + ((ptrdiff_t)plane * outputHeight + oy) * outputWidth;
+                float corner = (float)((ptrdiff_t)oy * stride * width);
+                for (int ox = 0; ox < outputWidth; ox++) rowAt[ox] = corner + (float)(ox * stride) + rowWinners[ox];
             }
             // A window where nothing beat −∞ (all −∞ or NaN) reports its first pixel, read by an exact index.
             if (empty)
@@ -312,7 +325,7 @@ void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int
         const float *restrict top = source + (ptrdiff_t)2 * oy * width;
         const float *restrict bottom = top + width;
         float *restrict out = output + (ptrdiff_t)oy * outputWidth;
-        float *restrict at = indices + (ptrdiff_t)oy * outputWidth;
+        float *restrict at = indices ? indices + (ptrdiff_t)oy * outputWidth : 0;
         float offset = (float)(2 * oy * width);
         for (int ox = 0; ox < outputWidth; ox++) {
             float a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1];
@@ -331,7 +344,7 @@ void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int
             best = wins ? d : best;
             where = wins ? left + (float)(width + 1) : where;
             out[ox] = best > -__builtin_inff() ? best : a;  // nothing above −∞ (all −∞ or NaN): the first pixel
-            at[ox] = where;
+            if (at) at[ox] = where;
         }
     }
 }

@@ -103,9 +103,9 @@ public protocol ComputeEngine: AnyObject {
                             into gradInput: Tensor) throws
 
     /// Max pooling of `input[N,C,H,W]` into `output[N,C,OH,OW]`; `indices` (same shape as `output`) receives
-    /// each maximum's position `y·W + x` inside its plane (exact in float32 for planes under 2^24 pixels).
-    /// Padding never wins.
-    func maxPool(_ input: Tensor, geometry: PoolingGeometry, into output: Tensor, indices: Tensor) throws
+    /// each maximum's position `y·W + x` inside its plane (exact in float32 for planes under 2^24 pixels), for
+    /// `maxPoolBackward`. Inference passes nil: no positions are recorded. Padding never wins.
+    func maxPool(_ input: Tensor, geometry: PoolingGeometry, into output: Tensor, indices: Tensor?) throws
 
     /// Routes `gradOutput` to the recorded maxima: overwrites `gradInput[N,C,H,W]`, summing where windows
     /// overlap.

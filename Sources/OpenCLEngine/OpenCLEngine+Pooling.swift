@@ -1,12 +1,14 @@
 import Engine
 
 extension OpenCLEngine {
-    public func maxPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor, indices: Tensor) throws {
+    public func maxPool(_ input: Tensor, geometry g: PoolingGeometry, into output: Tensor, indices: Tensor?) throws {
         let count = g.planes * g.outputHeight * g.outputWidth
+        // Without indices (inference) the kernel's positions go to scratch: one store per output, nothing to save.
+        let positions = try indices ?? scratch("maxPool unused indices", count: count)
         try launch("max_pool", grid: Self.outputGrid(g), [
             try buffer(input, atLeast: g.planes * g.height * g.width, "maxPool input"),
             try buffer(output, atLeast: count, "maxPool output"),
-            try buffer(indices, atLeast: count, "maxPool indices"),
+            try buffer(positions, atLeast: count, "maxPool indices"),
         ] + (try poolingArguments(g)))
     }
 

@@ -43,6 +43,25 @@ final class CPUEnginePoolingTests: XCTestCase {
         }
     }
 
+    /// Inference passes no indices: the same maxima, from every kernel (2×2/2, the phases, the padded loop), with
+    /// NaN-first and all −∞/NaN windows.
+    func testMaxPoolWithoutIndicesGivesTheSameMaxima() throws {
+        var random = TestRandom(seed: 21)
+        for g in geometries {
+            var input = random.floats(g.planes * g.height * g.width)
+            for i in stride(from: 0, to: input.count, by: 7) { input[i] = .nan }
+            for i in stride(from: 3, to: input.count, by: 11) { input[i] = -.infinity }
+            let outputShape = Shape(g.batch, g.channels, g.outputHeight, g.outputWidth)
+            let (output, indices, alone) = (try engine.poisoned(outputShape), try engine.poisoned(outputShape),
+                                            try engine.poisoned(outputShape))
+            let tensor = try engine.tensor(input, Shape(input.count))
+            try engine.maxPool(tensor, geometry: g, into: output, indices: indices)
+            try engine.maxPool(tensor, geometry: g, into: alone, indices: nil)
+            let (expected, actual) = (try engine.download(output), try engine.download(alone))
+            XCTAssertEqual(expected.map(\.bitPattern), actual.map(\.bitPattern), "\(g)")
+        }
+    }
+
     func testMaxPoolPaddingNeverWinsOverNegativeInputs() throws {
         let g = PoolingGeometry(batch: 1, channels: 1, height: 3, width: 3, size: 3, stride: 2, padding: 1)
         let input: [Float] = [-9, -8, -7, -6, -5, -4, -3, -2, -1]

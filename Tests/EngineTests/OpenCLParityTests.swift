@@ -233,6 +233,9 @@ final class OpenCLParityTests: XCTestCase {
                              [nanFirst, nans(outputCount), nans(outputCount)]) {
                 try $0.maxPool($1[0], geometry: g, into: $1[1], indices: $1[2])
             }
+            try assertParity("maxPool without indices \(g)", tolerance: 0, [input, nans(outputCount)]) {
+                try $0.maxPool($1[0], geometry: g, into: $1[1], indices: nil)
+            }
             try assertParity("avgPool \(g)", tolerance: 1e-6, [input, nans(outputCount)]) {
                 try $0.avgPool($1[0], geometry: g, into: $1[1])
             }

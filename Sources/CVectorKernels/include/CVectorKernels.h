@@ -67,13 +67,14 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
 /// Max pooling of `planes` consecutive unpadded planes (`height`×`width`) with `size`×`size` windows every
 /// `stride` pixels: output[o] is the window's largest value and indices[o] its offset in its plane (as a float);
 /// ties keep the first in scan order, and a window without a value above −∞ (all −∞ or NaN) reports its first
-/// pixel.
+/// pixel. `indices` may be NULL (inference): no offsets are computed.
 void dl_max_pool_planes(const float *source, int planes, int height, int width, int size, int stride,
                         int outputHeight, int outputWidth, float *output, float *indices);
 
 /// 2×2, stride-2 max pooling of one unpadded plane (`height`×`width`): each window's maximum and its plane offset
 /// (as a float); ties keep the first in scan order (top-left, top-right, bottom-left, bottom-right), and, as in
-/// dl_max_pool_planes, a window without a value above −∞ (all −∞ or NaN) reports its first pixel.
+/// dl_max_pool_planes, a window without a value above −∞ (all −∞ or NaN) reports its first pixel. `indices` may
+/// be NULL.
 void dl_max_pool_2x2_plane(const float *source, int width, int outputHeight, int outputWidth, float *output,
                            float *indices);
 

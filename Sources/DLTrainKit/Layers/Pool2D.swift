@@ -45,7 +45,8 @@ public final class Pool2D: Layer {
         let output = try buffers.tensor("output", shape, on: engine, layer: name)
         switch method {
         case .max:
-            let indices = try buffers.tensor("indices", shape, on: engine, layer: name)
+            // The maxima's positions are only needed by a backward pass.
+            let indices = training ? try buffers.tensor("indices", shape, on: engine, layer: name) : nil
             try engine.maxPool(input, geometry: geometry, into: output, indices: indices)
         case .average:
             try engine.avgPool(input, geometry: geometry, into: output)
