@@ -26,12 +26,13 @@ struct WinogradPlan {
     let cachesInputs: Bool
 
     /// Per-worker offsets: the zero-bordered input gradient of a chunk `[S, C, Hp, Wp]`; one zero-bordered input
-    /// plane `[Hp, Wp]` that `dl_gather_tiles` stages; gathered input tiles (and input-tile gradients)
-    /// `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their gradients `[α², F, T]`;
-    /// output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel
-    /// gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`: when
-    /// `cachesInputs`, `chunksPerWorker` slots, chunk `c` of the batch in slot `c % chunksPerWorker` of worker
-    /// `c / chunksPerWorker`'s region (whichever worker runs it), else one slot for the worker's own chunks.
+    /// plane `[Hp, Wp]` that `dl_gather_tiles` stages (and 8 floats it may read past it); gathered input tiles (and
+    /// input-tile gradients) `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their
+    /// gradients `[α², F, T]`; output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s
+    /// scratch; the transformed kernel gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs
+    /// `[α², C, T]`: when `cachesInputs`, `chunksPerWorker` slots, chunk `c` of the batch in slot
+    /// `c % chunksPerWorker` of worker `c / chunksPerWorker`'s region (whichever worker runs it), else one slot for
+    /// the worker's own chunks.
     let paddedGradient: Int
     let stagedPlane: Int
     let tiles: Int

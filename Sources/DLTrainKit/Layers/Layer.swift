@@ -3,7 +3,8 @@ import Engine
 /// One stage of a network, written once against `ComputeEngine` (Caffe's lifecycle: prepare, forward, backward).
 ///
 /// Shapes are per-sample (`[C, H, W]` or `[features]`); batch tensors prepend the batch size. A layer keeps what
-/// its backward pass needs (its input, output, indices…) from the latest `forward` call.
+/// its backward pass needs (its input, output, indices…) from the latest `forward` call, which must be a training
+/// one (`training: true`): an inference forward may skip what only a backward pass reads.
 public protocol Layer: AnyObject {
     /// The name that keys this layer's tensors in checkpoints (`conv1` → `conv1.weight`).
     var name: String { get }
@@ -21,7 +22,8 @@ public protocol Layer: AnyObject {
     /// Allocates the batch buffers for `batch` samples; reallocates only when the batch size changes.
     func prepare(batch: Int) throws
 
-    /// Computes the output of a prepared batch; `training` selects batch statistics and dropout.
+    /// Computes the output of a prepared batch; `training` selects batch statistics and dropout, and keeps what
+    /// `backward` needs.
     func forward(_ input: Tensor, training: Bool) throws -> Tensor
 
     /// Accumulates nothing: overwrites parameter gradients and returns the input gradient (or `gradOutput`

@@ -2,8 +2,8 @@ import Engine
 
 /// Max or average pooling over square windows (Caffe's one pooling layer with two methods).
 ///
-/// Max pooling remembers each maximum's position for the backward pass; average pooling counts padding as zeros
-/// (PyTorch's default).
+/// Max pooling remembers each maximum's position for the backward pass (in training forward passes only); average
+/// pooling counts padding as zeros (PyTorch's default).
 public final class Pool2D: Layer {
     /// How a window is reduced.
     public enum Method: Sendable {
@@ -21,6 +21,8 @@ public final class Pool2D: Layer {
     private let method: Method
     private var geometry: PoolingGeometry
     private var buffers = BatchBuffers()
+    /// Whether the latest forward pass recorded the maxima's positions (a training one).
+    private var recordedPositions = false
 
     /// Creates the layer for `[C, H, W]` inputs.
     public init(name: String, method: Method, inputShape: Shape, size: Int, stride: Int, padding: Int,
@@ -38,6 +40,7 @@ public final class Pool2D: Layer {
         guard !buffers.isPrepared(for: batch) else { return }
         buffers.reset(batch: batch)
         geometry.batch = batch
+        recordedPositions = false
     }
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
@@ -48,6 +51,7 @@ public final class Pool2D: Layer {
             // The maxima's positions are only needed by a backward pass.
             let indices = training ? try buffers.tensor("indices", shape, on: engine, layer: name) : nil
             try engine.maxPool(input, geometry: geometry, into: output, indices: indices)
+            recordedPositions = training
         case .average:
             try engine.avgPool(input, geometry: geometry, into: output)
         }
@@ -59,6 +63,7 @@ public final class Pool2D: Layer {
         let gradInput = try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name)
         switch method {
         case .max:
+            guard recordedPositions else { preconditionFailure("\(name): backward without a training forward") }
             let indices = try buffers.tensor("indices", outputShape.batched(buffers.batch), on: engine, layer: name)
             // dX[p] = Σ_{windows whose maximum is p} dY[window]
             try engine.maxPoolBackward(gradOutput, indices: indices, geometry: geometry, into: gradInput)
