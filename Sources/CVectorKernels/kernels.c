@@ -456,8 +456,8 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
     float *inputs = malloc(2 * 16 * DENSE_PITCH * sizeof(float));
     if (!inputs) __builtin_trap();
     float *sums = inputs + 16 * DENSE_PITCH;
-    // Two vectors per step hold 16 accumulators and weights: with 32 vector registers (the x86-64-v4 clone) that
-    // is 1.3x faster than one; with 16 (AVX2, baseline) they spill and it is 1.2x slower (measured).
+    // Two vectors per step hold 16 accumulators and weights: with 32 vector registers (the x86-64-v4 clone) about
+    // 1.1x faster than one vector on dense1's shape; with 16 (AVX2, baseline) they spill, 1.3x slower (measured).
     int wide = 0;
 #if defined(__x86_64__) && defined(__clang__)
     wide = __builtin_cpu_supports("x86-64-v4");
