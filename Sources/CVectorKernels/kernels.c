@@ -275,27 +275,16 @@ void dl_max_pool_planes(const float *source, int planes, int height, int width, 
                 row++;
             }
         }
-        if (indices) {
-            for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
-                dl_vector best = minusInfinity, winner = zeros;  // winner: the tap's offset from the window's corner
-                for (int tap = 0; tap < taps; tap++) {
-                    dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
-                    dl_mask wins = candidate > best;
-                    best = SELECT(wins, candidate, best);
-                    winner = SELECT(wins, zeros + tapOffset[tap], winner);
-                }
-                STORE_VECTOR(maxima + v, best);
-                STORE_VECTOR(winners + v, winner);
+        for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
+            dl_vector best = minusInfinity, winner = zeros;  // winner: the tap's offset from the window's corner
+            for (int tap = 0; tap < taps; tap++) {
+                dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
+                dl_mask wins = candidate > best;
+                best = SELECT(wins, candidate, best);
+                if (indices) winner = SELECT(wins, zeros + tapOffset[tap], winner);
             }
-        } else {
-            for (ptrdiff_t v = 0; v < vectors * 16; v += 16) {
-                dl_vector best = minusInfinity;
-                for (int tap = 0; tap < taps; tap++) {
-                    dl_vector candidate = LOAD_VECTOR(buffer + tapShift[tap] + v);
-                    best = SELECT(candidate > best, candidate, best);
-                }
-                STORE_VECTOR(maxima + v, best);
-            }
+            STORE_VECTOR(maxima + v, best);
+            if (indices) STORE_VECTOR(winners + v, winner);
         }
         float *out = output + (ptrdiff_t)plane * outputHeight * outputWidth;
         for (int oy = 0; oy < outputHeight; oy++) {
