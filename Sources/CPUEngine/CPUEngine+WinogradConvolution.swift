@@ -4,14 +4,14 @@ import Engine
 
 /// Stride-1 3×3 and 5×5 convolutions by Winograd minimal filtering (F(4×4, 3×3) and F(4×4, 5×5)): per worker and
 /// chunk of samples, the input tiles are gathered and transformed, the α² transformed positions are α²
-/// single-threaded GEMMs `[F, C] · [C, tiles]`, and the products are transformed back into output tiles and stored
-/// into the NCHW output. The backward pass runs the transposed transforms: α² GEMMs for the kernel gradient and,
-/// when asked, α² for the input gradient. Multiplications per output and channel pair fall from 9 to 2.25 (3×3)
-/// and from 25 to 4 (5×5).
+/// single-threaded products `[F, C] · [C, tiles]` (`dl_panel_gemm`, the transformed kernels packed for it once per
+/// pass), and the products are transformed back into output tiles and stored into the NCHW output. The backward
+/// pass transforms the kernels again, row-major for BLAS, and runs the transposed transforms: α² GEMMs for the
+/// kernel gradient and, when asked, α² for the input gradient. Multiplications per output and channel pair fall
+/// from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
 ///
-/// The backward pass uses the transformed kernels (and, within `winogradCacheBytes`, the transformed inputs)
-/// that the forward pass left in the workspace, so it must follow the forward pass with the same input, weight and
-/// workspace. A NaN or infinity in an input tile makes the whole output tile NaN (direct convolution would confine
+/// Within `winogradCacheBytes`, the backward pass uses the transformed inputs that the forward pass left in the
+/// workspace, so it must follow the forward pass with the same input, weight and workspace. A NaN or infinity in an input tile makes the whole output tile NaN (direct convolution would confine
 /// it to the outputs that read it); the trainer stops on non-finite values either way.
 extension CPUEngine {
     /// The Winograd plan for a convolution, or nil when this engine does not use Winograd for it.
@@ -29,7 +29,7 @@ extension CPUEngine {
                          bias b: SendablePointer<Float>?, activation: Activation?, geometry g: ConvolutionGeometry,
                          plan: WinogradPlan, workspace: [Tensor], into y: SendablePointer<Float>) throws {
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
-        transformKernels(w, plan: plan, shared: shared, scratch: scratch, workers: workers)
+        transformKernels(w, order: .panels, plan: plan, shared: shared, scratch: scratch, workers: workers)
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
         // Each chunk's outputs depend on that chunk alone, so workers claim chunks as they go: a worker slowed by
@@ -45,10 +45,9 @@ extension CPUEngine {
                                  into: transformed)
             for p in 0..<area {
                 // M_p[F, T] = U_p[F, C] · V_p[C, T]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(filters), Int32(tiles),
-                            Int32(channels), 1, shared.base + plan.kernels + p * filters * channels,
-                            Int32(channels), transformed + p * channels * tiles, Int32(tiles), 0,
-                            products + p * filters * tiles, Int32(tiles))
+                dl_panel_gemm(Int32(filters), Int32(channels), Int32(tiles),
+                              shared.base + plan.kernels + p * plan.panelFilters * channels,
+                              transformed + p * channels * tiles, tiles, products + p * filters * tiles, tiles)
             }
             Self.transformOutputs(products, count: count, first: first, g, plan, base, into: y.base)
             for n in samples {
@@ -63,8 +62,11 @@ extension CPUEngine {
                           activation: Activation?, geometry g: ConvolutionGeometry, plan: WinogradPlan,
                           workspace: [Tensor], gradWeight dw: SendablePointer<Float>,
                           gradBias db: SendablePointer<Float>?, gradInput dx: SendablePointer<Float>?) throws {
-        // The transformed kernels (and inputs, when cached) are the ones the forward pass left in the workspace.
+        // The transformed inputs, when cached, are the ones the forward pass left in the workspace.
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
+        if dx != nil {
+            transformKernels(w, order: .rowMajor, plan: plan, shared: shared, scratch: scratch, workers: workers)
+        }
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
         let sampleSize = channels * g.height * g.width
@@ -132,20 +134,44 @@ extension CPUEngine {
 
     // MARK: - Kernels
 
-    /// `U[α², F, C] = G g Gᵀ` for every kernel `g` (`w` is `[F, C, r, r]`), via the by-position copy
-    /// `[r, r, F·C]`, split over the workers.
-    private func transformKernels(_ w: SendablePointer<Float>, plan: WinogradPlan, shared: SendablePointer<Float>,
-                                  scratch: SendablePointer<Float>, workers: Int) {
-        let (pairs, r, alpha) = (plan.filters * plan.channels, plan.transform.kernel, plan.transform.alpha)
-        let taps = r * r
-        forEachSampleBlock(batch: pairs, workers: workers) { worker, range in
+    /// How the transformed kernels' lanes are ordered: in panels for `dl_panel_gemm` (the forward products), or
+    /// row-major `[F, C]` for BLAS (the backward pass's input gradient).
+    private enum KernelOrder { case panels, rowMajor }
+
+    /// `U = G g Gᵀ` for every kernel `g` (`w` is `[F, C, r, r]`) into `U[α², lanes]`, via the by-position copy
+    /// `[r, r, lanes]`, split over the workers by whole panels or filters. In panel order, filter `f` and channel
+    /// `c` are lane `(f / 6)·6C + c·6 + f % 6` of `F′·C` (`F′ = plan.panelFilters`, zero past `F`): position `p`
+    /// is `dl_panel_gemm`'s packed `U_p[F, C]`. Row-major, they are lane `f·C + c` of `F·C`.
+    private func transformKernels(_ w: SendablePointer<Float>, order: KernelOrder, plan: WinogradPlan,
+                                  shared: SendablePointer<Float>, scratch: SendablePointer<Float>, workers: Int) {
+        let (filters, channels, r, alpha) = (plan.filters, plan.channels, plan.transform.kernel, plan.transform.alpha)
+        let (taps, panelRows) = (r * r, Int(DL_PANEL_ROWS))
+        let (lanes, units, unitLanes) = order == .panels
+            ? (plan.panelFilters * channels, plan.panelFilters / panelRows, panelRows * channels)
+            : (filters * channels, filters, channels)
+        forEachSampleBlock(batch: units, workers: workers) { worker, range in
             let lines = shared.base + plan.kernelLines
-            for pair in range {
-                for tap in 0..<taps { lines[tap &* pairs &+ pair] = w.base[pair &* taps &+ tap] }
+            let (first, end) = (range.lowerBound * unitLanes, range.upperBound * unitLanes)
+            switch order {
+            case .panels:
+                for panel in range {
+                    let rows = min(panelRows, filters &- panel &* panelRows)
+                    for channel in 0..<channels {
+                        let lane = (panel &* channels &+ channel) &* panelRows
+                        for row in 0..<panelRows {
+                            let kernel = w.base + ((panel &* panelRows &+ row) &* channels &+ channel) &* taps
+                            for tap in 0..<taps { lines[tap &* lanes &+ lane &+ row] = row < rows ? kernel[tap] : 0 }
+                        }
+                    }
+                }
+            case .rowMajor:
+                for pair in first..<end {
+                    for tap in 0..<taps { lines[tap &* lanes &+ pair] = w.base[pair &* taps &+ tap] }
+                }
             }
-            WinogradTransform.apply(plan.transform.kernelForward, lines + range.lowerBound, inRow: r * pairs,
-                                    inColumn: pairs, into: shared.base + plan.kernels + range.lowerBound,
-                                    outRow: alpha * pairs, outColumn: pairs, count: range.count,
+            WinogradTransform.apply(plan.transform.kernelForward, lines + first, inRow: r * lanes, inColumn: lanes,
+                                    into: shared.base + plan.kernels + first, outRow: alpha * lanes,
+                                    outColumn: lanes, count: end - first,
                                     scratch: scratch.base + worker * plan.perWorker + plan.scratch)
         }
     }

@@ -1,3 +1,4 @@
+import CVectorKernels
 import Engine
 
 /// How a Winograd convolution lays out one batch: the tile grid, how many samples each worker transforms at once
@@ -9,6 +10,8 @@ struct WinogradPlan {
     let transform: WinogradTransform
     let channels: Int
     let filters: Int
+    /// `filters` rounded up to whole panels of `dl_panel_gemm` (`DL_PANEL_ROWS` rows).
+    let panelFilters: Int
     let tileRows: Int
     let tileColumns: Int
     /// `tileRows · tileColumns`.
@@ -32,7 +35,7 @@ struct WinogradPlan {
     /// scratch; the transformed kernel gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs
     /// `[α², C, T]`: when `cachesInputs`, `chunksPerWorker` slots, chunk `c` of the batch in slot
     /// `c % chunksPerWorker` of worker `c / chunksPerWorker`'s region (whichever worker runs it), else one slot for
-    /// the worker's own chunks.
+    /// the worker's own chunks. Each slot ends with 16 floats that `dl_panel_gemm` may read past its last row.
     let paddedGradient: Int
     let stagedPlane: Int
     let tiles: Int
@@ -47,7 +50,8 @@ struct WinogradPlan {
     let cachedInputStride: Int
     let perWorker: Int
 
-    /// Shared offsets: transformed kernels `[α², F, C]` and kernels by position `[r, r, F·C]`.
+    /// Shared offsets: transformed kernels `[α², F′, C]` (`F′ = panelFilters`; the forward pass keeps them in
+    /// panel order, the backward pass row-major) and kernels by position `[r, r, F′·C]`.
     let kernels: Int
     let kernelLines: Int
     let sharedCount: Int
@@ -66,6 +70,8 @@ struct WinogradPlan {
         self.transform = transform
         channels = g.channels
         self.filters = filters
+        let panelRows = Int(DL_PANEL_ROWS)
+        panelFilters = (filters + panelRows - 1) / panelRows * panelRows
         let (m, alpha) = (transform.outputTile, transform.alpha)
         tileRows = (g.outputHeight + m - 1) / m
         tileColumns = (g.outputWidth + m - 1) / m
@@ -90,13 +96,13 @@ struct WinogradPlan {
         kernelGradient = scratch + aligned(area * WinogradTransform.lanes)
         biasGradient = kernelGradient + aligned(area * filters * channels)
         cachedInputs = biasGradient + aligned(filters)
-        cachedInputStride = aligned(area * channels * chunkTiles)
+        cachedInputStride = aligned(area * channels * chunkTiles + 16)
         cachesInputs = workers * chunksPerWorker * cachedInputStride <= cacheFloats
         perWorker = cachedInputs + (cachesInputs ? chunksPerWorker : 1) * cachedInputStride
 
         kernels = 0
-        kernelLines = aligned(area * filters * channels)
-        sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * filters * channels)
+        kernelLines = aligned(area * panelFilters * channels)
+        sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * panelFilters * channels)
     }
 
     /// The chunks a batch is cut into: `chunkSamples` samples each, the last one shorter. They fit the cache slots:

@@ -64,6 +64,16 @@ void dl_store_output_tiles(const float *source, ptrdiff_t sourceStride, float *p
 void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int height, int width, int samples,
                           int tileRows, int tileColumns, int m, float *target, ptrdiff_t targetStride);
 
+/// Rows of A per panel of dl_panel_gemm.
+#define DL_PANEL_ROWS 6
+
+/// C[rows, columns] = A[rows, depth] · B[depth, columns] (row-major, B and C with leading dimensions `ldb` and `ldc`),
+/// A packed in panels of DL_PANEL_ROWS rows: A[i, k] is panels[(i / 6)·6·depth + k·6 + i % 6], and the last panel
+/// is whole (its rows past `rows` are read, and their products dropped). B is read 16 columns at a time: each row
+/// may be read up to 15 floats past column `columns`, which must be readable; those lanes never reach C.
+void dl_panel_gemm(int rows, int depth, int columns, const float *panels, const float *B, ptrdiff_t ldb, float *C,
+                   ptrdiff_t ldc);
+
 /// Max pooling of `planes` consecutive unpadded planes (`height`×`width`) with `size`×`size` windows every
 /// `stride` pixels: output[o] is the window's largest value and indices[o] its offset in its plane (as a float);
 /// ties keep the first in scan order, and a window without a value above −∞ (all −∞ or NaN) reports its first
