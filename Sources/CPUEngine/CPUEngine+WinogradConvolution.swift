@@ -43,7 +43,6 @@ extension CPUEngine {
             sharedTensor.holdsKernelPanels = true
         }
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
-        let spatial = g.outputHeight * g.outputWidth
         // Each chunk's outputs depend on that chunk alone, so workers claim chunks as they go: a worker slowed by
         // another process takes fewer of them.
         forEachChunkClaimed(plan.chunkCount(batch: g.batch), workers: workers) { worker, chunk in
@@ -61,11 +60,8 @@ extension CPUEngine {
                               shared.base + plan.kernels + p * plan.panelFilters * channels,
                               transformed + p * channels * tiles, tiles, products + p * filters * tiles, tiles)
             }
-            Self.transformOutputs(products, count: count, first: first, g, plan, base, into: y.base)
-            for n in samples {
-                Self.biasActivate(y.base + n * filters * spatial, bias: b?.base, activation: activation,
-                                  channels: filters, spatial: spatial)
-            }
+            Self.transformOutputs(products, count: count, first: first, g, plan, base, bias: b?.base,
+                                  activation: activation, into: y.base)
         }
     }
 
@@ -266,23 +262,34 @@ extension CPUEngine {
         }
     }
 
-    /// `Y = Aᵀ M A` for every filter and tile (`[m, m, F, T]`), written into the output samples
-    /// `first ..< first + count` (tiles that overhang the output drop their extra rows and columns).
+    /// `Y = f(Aᵀ M A + b)` for every filter and tile, written into the output samples `first ..< first + count`
+    /// (tiles that overhang the output drop their extra rows and columns). A few filters at a time (about 512
+    /// lanes): their output tiles `[m, m, filters·T]` are stored, biased and activated while they are in L1.
     private static func transformOutputs(_ products: UnsafeMutablePointer<Float>, count: Int, first: Int,
                                          _ g: ConvolutionGeometry, _ plan: WinogradPlan,
-                                         _ base: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+                                         _ base: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+                                         activation: Activation?, into y: UnsafeMutablePointer<Float>) {
         let (filters, m, alpha) = (plan.filters, plan.transform.outputTile, plan.transform.alpha)
-        let lanes = filters * count * plan.tilesPerSample
-        let outputTiles = base + plan.outputTiles
-        WinogradTransform.apply(plan.transform.outputForward, products, inRow: alpha * lanes, inColumn: lanes,
-                                into: outputTiles, outRow: m * lanes, outColumn: lanes, count: lanes,
-                                scratch: base + plan.scratch)
-        let spatial = g.outputHeight * g.outputWidth
-        for filter in 0..<filters {
-            dl_store_output_tiles(outputTiles + filter * count * plan.tilesPerSample, lanes,
-                                  y + (first * filters + filter) * spatial, filters * spatial, Int32(g.outputHeight),
-                                  Int32(g.outputWidth), Int32(count), Int32(plan.tileRows), Int32(plan.tileColumns),
-                                  Int32(m))
+        let tiles = count * plan.tilesPerSample
+        let lanes = filters * tiles
+        let (outputTiles, spatial) = (base + plan.outputTiles, g.outputHeight * g.outputWidth)
+        let group = max(1, 512 / tiles)
+        for firstFilter in stride(from: 0, to: filters, by: group) {
+            let groupLanes = min(group, filters - firstFilter) * tiles
+            WinogradTransform.apply(plan.transform.outputForward, products + firstFilter * tiles,
+                                    inRow: alpha * lanes, inColumn: lanes, into: outputTiles,
+                                    outRow: m * groupLanes, outColumn: groupLanes, count: groupLanes,
+                                    scratch: base + plan.scratch)
+            for filter in firstFilter..<firstFilter + groupLanes / tiles {
+                let planes = y + (first * filters + filter) * spatial
+                dl_store_output_tiles(outputTiles + (filter - firstFilter) * tiles, groupLanes, planes,
+                                      filters * spatial, Int32(g.outputHeight), Int32(g.outputWidth), Int32(count),
+                                      Int32(plan.tileRows), Int32(plan.tileColumns), Int32(m))
+                for n in 0..<count {
+                    biasActivate(planes + n * filters * spatial, bias: bias.map { $0 + filter },
+                                 activation: activation, channels: 1, spatial: spatial)
+                }
+            }
         }
     }
 
