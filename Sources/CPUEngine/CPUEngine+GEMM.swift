@@ -48,6 +48,12 @@ extension CPUEngine {
                           ldb: ldb, beta: beta, c: pc.base + cOffset, ldc: ldc)
             return
         }
+        if !transposeA, transposeB, (17...128).contains(m), n >= 256, k >= 256, !useOpenBLASThreads {
+            // A dense layer's forward at a mid-size batch: stream the weights once against the batch held in L2.
+            rowsProduct(m: m, n: n, k: k, alpha: alpha, a: pa.base + aOffset, lda: lda, b: pb.base + bOffset,
+                        ldb: ldb, beta: beta, c: pc.base + cOffset, ldc: ldc)
+            return
+        }
         let parts = gemmParts(m: m, n: n, k: k)
         guard parts > 1 else {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha, pa.base + aOffset, Int32(lda),
@@ -86,6 +92,41 @@ extension CPUEngine {
             forEachBlock(groups, blocks: loop.balancedBlocks) { range in
                 dl_skinny_gemm_nt(Int32(m), Int32(k), transposed.base, b.base, ldb, alpha, beta, c.base, ldc,
                                   Int32(range.lowerBound * 8), Int32(min(n, range.upperBound * 8)))
+            }
+        }
+    }
+
+    /// `C = alpha·A·Bᵀ + beta·C` for 17–128 rows of A (a dense layer's forward at a mid-size batch) as
+    /// `Cᵀ = B·Aᵀ`: `dl_rows_gemm` reads B's rows (the weights) once, six at a time, against `Aᵀ` in L2, on the
+    /// engine's threads by blocks of B's rows, and `Cᵀ` is transposed into C. On fashion-mnist's dense1 (64 × 1024
+    /// × 3136) OpenBLAS ran at about 110 GFLOP/s a thread, `dl_rows_gemm` at about 150 (measured).
+    private func rowsProduct(m: Int, n: Int, k: Int, alpha: Float, a: UnsafeMutablePointer<Float>, lda: Int,
+                             b: UnsafeMutablePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>,
+                             ldc: Int) {
+        let (a, b, c) = (SendablePointer(a), SendablePointer(b), SendablePointer(c))
+        gemmScratch.withFloats(k * m + n * m) { scratch in
+            let (transposedA, transposedC) = (SendablePointer(scratch), SendablePointer(scratch + k * m))
+            forEachBlock(k, blocks: loop.balancedBlocks) { range in
+                for i in 0..<m {
+                    let row = a.base + i * lda
+                    for column in range { transposedA.base[column &* m &+ i] = row[column] }
+                }
+            }
+            let panels = (n + Int(DL_PANEL_ROWS) - 1) / Int(DL_PANEL_ROWS)
+            forEachBlock(panels, blocks: loop.balancedBlocks) { range in
+                let first = range.lowerBound * Int(DL_PANEL_ROWS)
+                let rows = min(n, range.upperBound * Int(DL_PANEL_ROWS)) - first
+                dl_rows_gemm(Int32(rows), Int32(k), Int32(m), b.base + first * ldb, ldb, transposedA.base, m,
+                             transposedC.base + first * m, m)
+            }
+            forEachBlock(m, blocks: loop.balancedBlocks) { range in
+                for i in range {
+                    let row = c.base + i * ldc
+                    for j in 0..<n {
+                        let product = alpha * transposedC.base[j &* m &+ i]
+                        row[j] = beta == 0 ? product : product + beta * row[j]
+                    }
+                }
             }
         }
     }

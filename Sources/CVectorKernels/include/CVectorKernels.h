@@ -74,6 +74,11 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
 void dl_panel_gemm(int rows, int depth, int columns, const float *panels, const float *B, ptrdiff_t ldb, float *C,
                    ptrdiff_t ldc);
 
+/// dl_panel_gemm with A row-major, A[i, k] at A[i·lda + k] (only its `rows` rows are read): each block of
+/// DL_PANEL_ROWS rows of A is read once, against all of B.
+void dl_rows_gemm(int rows, int depth, int columns, const float *A, ptrdiff_t lda, const float *B, ptrdiff_t ldb,
+                  float *C, ptrdiff_t ldc);
+
 /// Max pooling of `planes` consecutive unpadded planes (`height`×`width`) with `size`×`size` windows every
 /// `stride` pixels: output[o] is the window's largest value and indices[o] its offset in its plane (as a float);
 /// ties keep the first in scan order, and a window without a value above −∞ (all −∞ or NaN) reports its first
