@@ -73,10 +73,9 @@ final class DataDatasetTests: XCTestCase {
 
 /// Builds throwaway dataset folders of small generated PNGs.
 enum DataFolderFixture {
-    /// A fresh empty folder.
+    /// A fresh empty folder, removed when the tests exit.
     static func makeRoot() throws -> URL {
-        let root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("dltrain-data-\(UUID().uuidString)", isDirectory: true)
+        let root = TemporaryFolders.path("dltrain-data")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         return root
     }

@@ -6,7 +6,7 @@ import XCTest
 /// mid-run is an error that leaves the checkpoints already written as they were.
 final class ReliabilityDiskTests: XCTestCase {
     func testAnUnwritableOutputFolderIsFoundBeforeTheDataIsRead() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dltrain-file-\(UUID().uuidString)")
+        let file = TemporaryFolders.path("dltrain-file")
         try Data("not a folder".utf8).write(to: file)
         let config = try ReliabilityFixture.config(data: URL(fileURLWithPath: "/nonexistent/data"),
                                                    output: file.appendingPathComponent("run"))

@@ -68,10 +68,8 @@ enum ReliabilityFixture {
                                              training: training, dataExtra: dataExtra).utf8))
     }
 
-    /// A fresh, not yet created run folder.
-    static func makeOutput() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("dltrain-run-\(UUID().uuidString)")
-    }
+    /// A fresh, not yet created run folder, removed when the tests exit.
+    static func makeOutput() -> URL { TemporaryFolders.path("dltrain-run") }
 
     /// The CPU engine with a fixed thread count, so results are bitwise reproducible.
     static func engine() -> ComputeEngine { CPUEngine(threads: 2) }

@@ -4,7 +4,7 @@ import XCTest
 
 final class DecodeErrorTests: XCTestCase {
     func testZeroByteFileNamesTheFile() throws {
-        let url = try TestImages.write(Data(), named: "empty.png")
+        let url = try TestImages.write(Data(), named: "empty.png", for: self)
         XCTAssertThrowsError(try ImageDecoder.decode(contentsOf: url, channels: 1)) { error in
             XCTAssertEqual(error as? ImageError, ImageError(file: url.path, reason: .empty))
             XCTAssertTrue("\(error)".contains("empty.png"))
@@ -60,7 +60,7 @@ final class DecodeErrorTests: XCTestCase {
 
 extension DecodeErrorTests {
     func testFolderIsUnreadable() throws {
-        let folder = try TestImages.write(Data(), named: "x.png").deletingLastPathComponent()
+        let folder = try TestImages.write(Data(), named: "x.png", for: self).deletingLastPathComponent()
         XCTAssertThrowsError(try ImageDecoder.decode(contentsOf: folder, channels: 1)) { error in
             XCTAssertEqual((error as? ImageError)?.reason, .unreadable("it is a folder"))
         }

@@ -16,7 +16,7 @@ final class JPEGDecodingTests: XCTestCase {
 
     func testRGBJPEGMatchesWithinTolerance() throws {
         let source = TestImages.smooth(width: 32, height: 24, channels: 3)
-        let url = try TestImages.write(ImageEncoder.jpeg(source, quality: 100), named: "photo.JPG")
+        let url = try TestImages.write(ImageEncoder.jpeg(source, quality: 100), named: "photo.JPG", for: self)
         let rgb = try ImageDecoder.decode(contentsOf: url, channels: 3)
         XCTAssertLessThanOrEqual(TestImages.maxDifference(rgb.pixels, source.pixels), 6)
         let gray = try ImageDecoder.decode(contentsOf: url, channels: 1)

@@ -5,7 +5,7 @@ import XCTest
 final class PNGDecodingTests: XCTestCase {
     func testGrayDecodesExactlyAndReplicatesToRGB() throws {
         let source = TestImages.pattern(width: 7, height: 5, channels: 1)
-        let url = try TestImages.write(ImageEncoder.png(source), named: "gray.png")
+        let url = try TestImages.write(ImageEncoder.png(source), named: "gray.png", for: self)
         XCTAssertEqual(try ImageDecoder.decode(contentsOf: url, channels: 1), source)
         let rgb = try ImageDecoder.decode(contentsOf: url, channels: 3)
         XCTAssertEqual(rgb.channels, 3)

@@ -30,11 +30,13 @@ enum TestImages {
         return Image(width: width, height: height, channels: channels, pixels: pixels)
     }
 
-    /// Writes `data` into a fresh temporary folder under `name` and returns its URL.
-    static func write(_ data: Data, named name: String) throws -> URL {
+    /// Writes `data` into a fresh temporary folder under `name` and returns its URL; the folder is removed when
+    /// `test` ends.
+    static func write(_ data: Data, named name: String, for test: XCTestCase) throws -> URL {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("imageio-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent(name)
         try data.write(to: url)
         return url
