@@ -1,7 +1,6 @@
 import COpenBLAS
 import CVectorKernels
 import Engine
-import Glibc
 
 /// Stride-1 3×3 and 5×5 convolutions by Winograd minimal filtering (F(4×4, 3×3) and F(4×4, 5×5)): per worker and
 /// chunk of samples, the input tiles are gathered and transformed, the α² transformed positions are α²
@@ -12,10 +11,8 @@ import Glibc
 /// from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
 ///
 /// Within `winogradCacheBytes`, the backward pass uses the transformed inputs that the forward pass left in the
-/// workspace, so it must follow the forward pass with the same input, weight and workspace. A forward pass whose
-/// kernels equal, bit for bit, the ones the workspace's packed kernels came from reuses them (inference,
-/// evaluation). A NaN or infinity in an input tile makes the whole output tile NaN (direct convolution would
-/// confine it to the outputs that read it); the trainer stops on non-finite values either way.
+/// workspace, so it must follow the forward pass with the same input, weight and workspace. A NaN or infinity in an input tile makes the whole output tile NaN (direct convolution would confine
+/// it to the outputs that read it); the trainer stops on non-finite values either way.
 extension CPUEngine {
     /// The Winograd plan for a convolution, or nil when this engine does not use Winograd for it.
     func winogradPlan(_ g: ConvolutionGeometry, filters: Int) -> WinogradPlan? {
@@ -32,16 +29,7 @@ extension CPUEngine {
                          bias b: SendablePointer<Float>?, activation: Activation?, geometry g: ConvolutionGeometry,
                          plan: WinogradPlan, workspace: [Tensor], into y: SendablePointer<Float>) throws {
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
-        let sharedTensor = try cpu(workspace[1])
-        let kernelCount = plan.filters * plan.channels * plan.transform.kernel * plan.transform.kernel
-        let transformedFrom = shared.base + plan.kernelSource
-        if !sharedTensor.holdsKernelPanels
-            || memcmp(transformedFrom, w.base, kernelCount * MemoryLayout<Float>.size) != 0 {
-            sharedTensor.holdsKernelPanels = false
-            transformKernels(w, order: .panels, plan: plan, shared: shared, scratch: scratch, workers: workers)
-            transformedFrom.update(from: w.base, count: kernelCount)
-            sharedTensor.holdsKernelPanels = true
-        }
+        transformKernels(w, order: .panels, plan: plan, shared: shared, scratch: scratch, workers: workers)
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         // Each chunk's outputs depend on that chunk alone, so workers claim chunks as they go: a worker slowed by
         // another process takes fewer of them.
@@ -73,7 +61,6 @@ extension CPUEngine {
         // The transformed inputs, when cached, are the ones the forward pass left in the workspace.
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
         if dx != nil {
-            try cpu(workspace[1]).holdsKernelPanels = false
             transformKernels(w, order: .rowMajor, plan: plan, shared: shared, scratch: scratch, workers: workers)
         }
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)

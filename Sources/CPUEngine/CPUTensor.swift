@@ -9,9 +9,6 @@ public final class CPUTensor: Tensor {
     public let label: String
     /// The first of `shape.count` floats; valid for the tensor's lifetime.
     public let pointer: UnsafeMutablePointer<Float>
-    /// Whether the tensor, a Winograd convolution's shared workspace, holds transformed kernels in panel order
-    /// together with the kernels they came from (set by the forward pass, cleared when anything overwrites them).
-    var holdsKernelPanels = false
 
     /// Allocates `shape.count` uninitialised floats, or throws `EngineError.outOfMemory`.
     init(shape: Shape, label: String, device: String) throws {

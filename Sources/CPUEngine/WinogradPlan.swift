@@ -51,11 +51,9 @@ struct WinogradPlan {
     let perWorker: Int
 
     /// Shared offsets: transformed kernels `[α², F′, C]` (`F′ = panelFilters`; the forward pass keeps them in
-    /// panel order, the backward pass row-major), kernels by position `[r, r, F′·C]`, and the kernels `[F, C, r, r]`
-    /// the panels were transformed from.
+    /// panel order, the backward pass row-major) and kernels by position `[r, r, F′·C]`.
     let kernels: Int
     let kernelLines: Int
-    let kernelSource: Int
     let sharedCount: Int
 
     /// About this many tiles per chunk.
@@ -104,9 +102,7 @@ struct WinogradPlan {
 
         kernels = 0
         kernelLines = aligned(area * panelFilters * channels)
-        let taps = transform.kernel * transform.kernel
-        kernelSource = kernelLines + aligned(taps * panelFilters * channels)
-        sharedCount = kernelSource + aligned(taps * filters * channels)
+        sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * panelFilters * channels)
     }
 
     /// The chunks a batch is cut into: `chunkSamples` samples each, the last one shorter. They fit the cache slots:

@@ -201,42 +201,6 @@ final class CPUEngineWinogradTests: XCTestCase {
         assertWithinBound(results[0], results[1], "Winograd vs GEMM")
     }
 
-    /// The forward pass reuses the transformed kernels its workspace holds only for the kernels they came from:
-    /// a repeated pass gives the same output bit for bit; one changed weight (in the last, partial panel of
-    /// filters) is seen; and after a backward pass, which overwrites them row-major, they are transformed again.
-    func testTransformedKernelsAreReusedOnlyForTheSameKernels() throws {
-        var random = TestRandom(seed: 54)
-        for (g, filters) in [cases[1], phaseSplitCases[0]] {
-            let engine = CPUEngine(threads: 2, winograd: true)
-            let spatial = g.outputHeight * g.outputWidth
-            let input = random.floats(g.batch * g.channels * g.height * g.width)
-            var weights = random.floats(filters * g.columnRows)
-            let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
-                                               try engine.tensor(weights, Shape(weights.count)))
-            let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
-            let workspace = try workspace(engine, g, filters)
-            func forward(_ what: String) throws -> [Float] {
-                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: nil,
-                                              geometry: g, filters: filters, workspace: workspace, into: output)
-                let result = try engine.download(output)
-                assertWithinBound(result, NaiveReference.convolution(input, weights: weights, filters: filters,
-                                                                     geometry: g), "\(what), \(g)")
-                return result
-            }
-            let first = try forward("first pass")
-            XCTAssertTrue(try forward("repeated pass") == first, "repeated pass not bitwise equal, \(g)")
-            weights[(filters - 1) * g.columnRows + 3] += 1
-            try weights.withUnsafeBufferPointer { try engine.upload($0, to: weightTensor) }
-            let changed = try forward("one weight changed")
-            XCTAssertTrue(changed != first, "a changed weight not seen, \(g)")
-            let gradOutput = random.floats(g.batch * filters * spatial)
-            _ = try backward(engine, gradOutput, input: inputTensor, output: output, weight: weightTensor,
-                             activation: nil, g, filters: filters, workspace: workspace)
-            XCTAssertTrue(try forward("after a backward pass") == changed,
-                          "after a backward pass not bitwise equal, \(g)")
-        }
-    }
-
     /// Without room to keep the transformed inputs, the backward pass transforms them again: same results, bit for
     /// bit, for a stride-1 layer (whose workspace shrinks: its workers have several chunks) and for phase-split ones,
     /// whose backward pass then reads the strided input's phases again.
