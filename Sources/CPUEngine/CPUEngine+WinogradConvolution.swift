@@ -11,8 +11,9 @@ import Engine
 /// from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
 ///
 /// Within `winogradCacheBytes`, the backward pass uses the transformed inputs that the forward pass left in the
-/// workspace, so it must follow the forward pass with the same input, weight and workspace. A NaN or infinity in an input tile makes the whole output tile NaN (direct convolution would confine
-/// it to the outputs that read it); the trainer stops on non-finite values either way.
+/// workspace, so it must follow the forward pass with the same input, weight and workspace. A NaN or infinity in an
+/// input tile makes the whole output tile NaN (direct convolution would confine it to the outputs that read it);
+/// the trainer stops on non-finite values either way.
 extension CPUEngine {
     /// The Winograd plan for a convolution, or nil when this engine does not use Winograd for it.
     func winogradPlan(_ g: ConvolutionGeometry, filters: Int) -> WinogradPlan? {
