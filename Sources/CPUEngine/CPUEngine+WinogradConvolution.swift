@@ -6,9 +6,9 @@ import Engine
 /// chunk of samples, the input tiles are gathered and transformed, the α² transformed positions are α²
 /// single-threaded products `[F, C] · [C, tiles]` (`dl_panel_gemm`, the transformed kernels packed for it once per
 /// pass), and the products are transformed back into output tiles and stored into the NCHW output. The backward
-/// pass transforms the kernels again, row-major for BLAS, and runs the transposed transforms: α² GEMMs for the
-/// kernel gradient and, when asked, α² for the input gradient. Multiplications per output and channel pair fall
-/// from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
+/// pass runs the transposed transforms: α² BLAS GEMMs for the kernel gradient and, when asked, α² `dl_panel_gemm`
+/// products for the input gradient (the kernels transformed again, packed the transposed way). Multiplications per
+/// output and channel pair fall from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
 ///
 /// Within `winogradCacheBytes`, the backward pass uses the transformed inputs that the forward pass left in the
 /// workspace, so it must follow the forward pass with the same input, weight and workspace. A NaN or infinity in an
@@ -30,7 +30,7 @@ extension CPUEngine {
                          bias b: SendablePointer<Float>?, activation: Activation?, geometry g: ConvolutionGeometry,
                          plan: WinogradPlan, workspace: [Tensor], into y: SendablePointer<Float>) throws {
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
-        transformKernels(w, order: .panels, plan: plan, shared: shared, scratch: scratch, workers: workers)
+        transformKernels(w, panels: .filters, plan: plan, shared: shared, scratch: scratch, workers: workers)
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         // Each chunk's outputs depend on that chunk alone, so workers claim chunks as they go: a worker slowed by
         // another process takes fewer of them.
@@ -62,7 +62,7 @@ extension CPUEngine {
         // The transformed inputs, when cached, are the ones the forward pass left in the workspace.
         let (scratch, shared, workers) = try winogradScratch(workspace, plan, batch: g.batch)
         if dx != nil {
-            transformKernels(w, order: .rowMajor, plan: plan, shared: shared, scratch: scratch, workers: workers)
+            transformKernels(w, panels: .channels, plan: plan, shared: shared, scratch: scratch, workers: workers)
         }
         let (filters, channels, area) = (plan.filters, plan.channels, plan.transform.alpha * plan.transform.alpha)
         let spatial = g.outputHeight * g.outputWidth
@@ -109,10 +109,10 @@ extension CPUEngine {
                 if let dx {
                     for p in 0..<area {
                         // dV_p[C, T] = U_p[F, C]ᵀ · dM_p[F, T]
-                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(channels), Int32(tiles),
-                                    Int32(filters), 1, shared.base + plan.kernels + p * filters * channels,
-                                    Int32(channels), products + p * filters * tiles, Int32(tiles), 0,
-                                    inputGradients + p * channels * tiles, Int32(tiles))
+                        dl_panel_gemm(Int32(channels), Int32(filters), Int32(tiles),
+                                      shared.base + plan.kernels + p * plan.panelChannels * filters,
+                                      products + p * filters * tiles, tiles, inputGradients + p * channels * tiles,
+                                      tiles)
                     }
                     Self.transformInputGradients(count: count, g, plan, base, into: dx.base + first * sampleSize)
                 }
@@ -131,41 +131,36 @@ extension CPUEngine {
 
     // MARK: - Kernels
 
-    /// How the transformed kernels' lanes are ordered: in panels for `dl_panel_gemm` (the forward products), or
-    /// row-major `[F, C]` for BLAS (the backward pass's input gradient).
-    private enum KernelOrder { case panels, rowMajor }
+    /// Which products the transformed kernels are packed for (`dl_panel_gemm`'s A): `U_p[F, C]` in panels of
+    /// filters for the forward products, `U_pᵀ[C, F]` in panels of channels for the backward input gradient.
+    private enum KernelPanels { case filters, channels }
 
-    /// `U = G g Gᵀ` for every kernel `g` (`w` is `[F, C, r, r]`) into `U[α², lanes]`, via the by-position copy
-    /// `[r, r, lanes]`, split over the workers by whole panels or filters. In panel order, filter `f` and channel
-    /// `c` are lane `(f / 6)·6C + c·6 + f % 6` of `F′·C` (`F′ = plan.panelFilters`, zero past `F`): position `p`
-    /// is `dl_panel_gemm`'s packed `U_p[F, C]`. Row-major, they are lane `f·C + c` of `F·C`.
-    private func transformKernels(_ w: SendablePointer<Float>, order: KernelOrder, plan: WinogradPlan,
+    /// `U = G g Gᵀ` for every kernel `g` (`w` is `[F, C, r, r]`) into `U[α², R′·D]`, via the by-position copy
+    /// `[r, r, R′·D]`, split over the workers by whole panels: with `R` rows (filters or channels) and `D` columns
+    /// (the other), row `i` and column `j` are lane `(i / 6)·6D + j·6 + i % 6`, zero past `R` (`R′` is `R` rounded
+    /// up to whole panels).
+    private func transformKernels(_ w: SendablePointer<Float>, panels order: KernelPanels, plan: WinogradPlan,
                                   shared: SendablePointer<Float>, scratch: SendablePointer<Float>, workers: Int) {
         let (filters, channels, r, alpha) = (plan.filters, plan.channels, plan.transform.kernel, plan.transform.alpha)
         let (taps, panelRows) = (r * r, Int(DL_PANEL_ROWS))
-        let (lanes, units, unitLanes) = order == .panels
-            ? (plan.panelFilters * channels, plan.panelFilters / panelRows, panelRows * channels)
-            : (filters * channels, filters, channels)
-        forEachSampleBlock(batch: units, workers: workers) { worker, range in
+        let (rows, depth, paddedRows) = order == .filters
+            ? (filters, channels, plan.panelFilters) : (channels, filters, plan.panelChannels)
+        let lanes = paddedRows * depth
+        forEachSampleBlock(batch: paddedRows / panelRows, workers: workers) { worker, range in
             let lines = shared.base + plan.kernelLines
-            let (first, end) = (range.lowerBound * unitLanes, range.upperBound * unitLanes)
-            switch order {
-            case .panels:
-                for panel in range {
-                    let rows = min(panelRows, filters &- panel &* panelRows)
-                    for channel in 0..<channels {
-                        let lane = (panel &* channels &+ channel) &* panelRows
-                        for row in 0..<panelRows {
-                            let kernel = w.base + ((panel &* panelRows &+ row) &* channels &+ channel) &* taps
-                            for tap in 0..<taps { lines[tap &* lanes &+ lane &+ row] = row < rows ? kernel[tap] : 0 }
-                        }
+            for panel in range {
+                let inPanel = min(panelRows, rows &- panel &* panelRows)
+                for column in 0..<depth {
+                    let lane = (panel &* depth &+ column) &* panelRows
+                    for row in 0..<panelRows {
+                        let (f, c) = order == .filters
+                            ? (panel &* panelRows &+ row, column) : (column, panel &* panelRows &+ row)
+                        let kernel = w.base + (f &* channels &+ c) &* taps
+                        for tap in 0..<taps { lines[tap &* lanes &+ lane &+ row] = row < inPanel ? kernel[tap] : 0 }
                     }
                 }
-            case .rowMajor:
-                for pair in first..<end {
-                    for tap in 0..<taps { lines[tap &* lanes &+ pair] = w.base[pair &* taps &+ tap] }
-                }
             }
+            let (first, end) = (range.lowerBound * panelRows * depth, range.upperBound * panelRows * depth)
             WinogradTransform.apply(plan.transform.kernelForward, lines + first, inRow: r * lanes, inColumn: lanes,
                                     into: shared.base + plan.kernels + first, outRow: alpha * lanes,
                                     outColumn: lanes, count: end - first,

@@ -10,8 +10,9 @@ struct WinogradPlan {
     let transform: WinogradTransform
     let channels: Int
     let filters: Int
-    /// `filters` rounded up to whole panels of `dl_panel_gemm` (`DL_PANEL_ROWS` rows).
+    /// `filters` and `channels` rounded up to whole panels of `dl_panel_gemm` (`DL_PANEL_ROWS` rows).
     let panelFilters: Int
+    let panelChannels: Int
     let tileRows: Int
     let tileColumns: Int
     /// `tileRows · tileColumns`.
@@ -31,11 +32,12 @@ struct WinogradPlan {
     /// Per-worker offsets: the zero-bordered input gradient of a chunk `[S, C, Hp, Wp]`; one zero-bordered input
     /// plane `[Hp, Wp]` that `dl_gather_tiles` stages (and 8 floats it may read past it); gathered input tiles (and
     /// input-tile gradients) `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their
-    /// gradients `[α², F, T]`; output tiles and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s
-    /// scratch; the transformed kernel gradient `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs
-    /// `[α², C, T]`: when `cachesInputs`, `chunksPerWorker` slots, chunk `c` of the batch in slot
-    /// `c % chunksPerWorker` of worker `c / chunksPerWorker`'s region (whichever worker runs it), else one slot for
-    /// the worker's own chunks. Each slot ends with 16 floats that `dl_panel_gemm` may read past its last row.
+    /// gradients `[α², F, T]` (`dl_panel_gemm` may read 16 floats past them, into the output tiles); output tiles
+    /// and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel gradient
+    /// `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`: when `cachesInputs`,
+    /// `chunksPerWorker` slots, chunk `c` of the batch in slot `c % chunksPerWorker` of worker `c / chunksPerWorker`'s
+    /// region (whichever worker runs it), else one slot for the worker's own chunks. Each slot ends with 16 floats
+    /// that `dl_panel_gemm` may read past its last row.
     let paddedGradient: Int
     let stagedPlane: Int
     let tiles: Int
@@ -50,8 +52,9 @@ struct WinogradPlan {
     let cachedInputStride: Int
     let perWorker: Int
 
-    /// Shared offsets: transformed kernels `[α², F′, C]` (`F′ = panelFilters`; the forward pass keeps them in
-    /// panel order, the backward pass row-major) and kernels by position `[r, r, F′·C]`.
+    /// Shared offsets: transformed kernels `[α², F′·C]` packed in panels of filters (the forward pass) or
+    /// `[α², C′·F]` in panels of channels (the backward pass), and kernels by position `[r, r, ·]` (`F′` and `C′`
+    /// are `panelFilters` and `panelChannels`).
     let kernels: Int
     let kernelLines: Int
     let sharedCount: Int
@@ -72,6 +75,7 @@ struct WinogradPlan {
         self.filters = filters
         let panelRows = Int(DL_PANEL_ROWS)
         panelFilters = (filters + panelRows - 1) / panelRows * panelRows
+        panelChannels = (g.channels + panelRows - 1) / panelRows * panelRows
         let (m, alpha) = (transform.outputTile, transform.alpha)
         tileRows = (g.outputHeight + m - 1) / m
         tileColumns = (g.outputWidth + m - 1) / m
@@ -101,8 +105,9 @@ struct WinogradPlan {
         perWorker = cachedInputs + (cachesInputs ? chunksPerWorker : 1) * cachedInputStride
 
         kernels = 0
-        kernelLines = aligned(area * panelFilters * channels)
-        sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * panelFilters * channels)
+        let packedKernels = max(panelFilters * channels, panelChannels * filters)
+        kernelLines = aligned(area * packedKernels)
+        sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * packedKernels)
     }
 
     /// The chunks a batch is cut into: `chunkSamples` samples each, the last one shorter. They fit the cache slots:
