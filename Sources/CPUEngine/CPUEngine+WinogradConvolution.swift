@@ -11,7 +11,7 @@ import Engine
 /// output and channel pair fall from 9 to 2.25 (3×3) and from 25 to 4 (5×5).
 ///
 /// Within `winogradCacheBytes`, the backward pass uses the transformed inputs that the forward pass left in the
-/// workspace, so it must follow the forward pass with the same input, weight and workspace. A NaN or infinity in an
+/// workspace, so it must follow the forward pass with the same input and workspace. A NaN or infinity in an
 /// input tile makes the whole output tile NaN (direct convolution would confine it to the outputs that read it);
 /// the trainer stops on non-finite values either way.
 extension CPUEngine {

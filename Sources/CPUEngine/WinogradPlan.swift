@@ -32,12 +32,12 @@ struct WinogradPlan {
     /// Per-worker offsets: the zero-bordered input gradient of a chunk `[S, C, Hp, Wp]`; one zero-bordered input
     /// plane `[Hp, Wp]` that `dl_gather_tiles` stages (and 8 floats it may read past it); gathered input tiles (and
     /// input-tile gradients) `[α, α, C, T]`; the transformed input gradient `[α², C, T]`; the products and their
-    /// gradients `[α², F, T]` (`dl_panel_gemm` may read 16 floats past them, into the output tiles); output tiles
+    /// gradients `[α², F, T]` (`dl_panel_gemm` may read 15 floats past them, into the output tiles); output tiles
     /// and their gradients `[m, m, F, T]`; `WinogradTransform.apply`'s scratch; the transformed kernel gradient
     /// `[α², F, C]`; the bias gradient `[F]`; and the transformed inputs `[α², C, T]`: when `cachesInputs`,
     /// `chunksPerWorker` slots, chunk `c` of the batch in slot `c % chunksPerWorker` of worker `c / chunksPerWorker`'s
     /// region (whichever worker runs it), else one slot for the worker's own chunks. Each slot ends with 16 floats
-    /// that `dl_panel_gemm` may read past its last row.
+    /// of room for the 15 that `dl_panel_gemm` may read past its last row.
     let paddedGradient: Int
     let stagedPlane: Int
     let tiles: Int

@@ -447,10 +447,7 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
     float *sums = inputs + 16 * DENSE_PITCH;
     // Two vectors per step hold 16 accumulators and weights: with 32 vector registers (the x86-64-v4 clone) about
     // 1.1x faster than one vector on dense1's shape; with 16 (AVX2, baseline) they spill, 1.3x slower (measured).
-    int wide = 0;
-#if defined(__x86_64__) && defined(__clang__)
-    wide = __builtin_cpu_supports("x86-64-v4");
-#endif
+    int wide = DL_WIDE_REGISTERS();
     for (int first = firstColumn; first < endColumn; first += DENSE_BLOCK) {
         int width = endColumn - first < DENSE_BLOCK ? endColumn - first : DENSE_BLOCK;
         for (int b = 0; b < batch; b++)

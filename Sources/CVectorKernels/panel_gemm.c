@@ -45,10 +45,7 @@ static inline __attribute__((always_inline)) void gemm_blocks(int rows, int dept
                                                               ptrdiff_t rowStride, ptrdiff_t depthStride,
                                                               ptrdiff_t blockStride, const float *B, ptrdiff_t ldb,
                                                               float *C, ptrdiff_t ldc) {
-    int wide = 0;
-#if defined(__x86_64__) && defined(__clang__)
-    wide = __builtin_cpu_supports("x86-64-v4");
-#endif
+    int wide = DL_WIDE_REGISTERS();
     for (int i = 0; i < rows; i += DL_PANEL_ROWS) {
         const float *a = A + (ptrdiff_t)(i / DL_PANEL_ROWS) * blockStride;
         float *c = C + i * ldc;

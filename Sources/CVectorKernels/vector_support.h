@@ -3,10 +3,18 @@
 
 /// What the C kernels share: multi-versioning and the 16-float vector type.
 
+/// DL_WIDE_REGISTERS() says whether the running version has 32 vector registers (AVX-512): the x86-64-v4 clone runs
+/// only on CPUs that support it, and a single-version build knows from its own target.
 #if defined(__x86_64__) && defined(__clang__) && defined(__ELF__) && !defined(DL_SINGLE_VERSION)
 #define DL_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define DL_WIDE_REGISTERS() __builtin_cpu_supports("x86-64-v4")
 #else
 #define DL_MULTIVERSION
+#if defined(__AVX512F__)
+#define DL_WIDE_REGISTERS() 1
+#else
+#define DL_WIDE_REGISTERS() 0
+#endif
 #endif
 
 typedef float dl_vector __attribute__((vector_size(64)));

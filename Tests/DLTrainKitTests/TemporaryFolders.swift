@@ -1,7 +1,7 @@
 import Foundation
 
-/// Paths the tests create under the system's temporary directory, all removed when the test process exits (a
-/// test that fails halfway leaves nothing behind either).
+/// Paths the tests create under the system's temporary directory, all removed when the test process exits (after
+/// failed assertions too; a crash or a kill leaves them).
 enum TemporaryFolders {
     /// A fresh path `<tmp>/<prefix>-<UUID>`, not yet created, removed at exit with whatever is put there.
     static func path(_ prefix: String) -> URL {

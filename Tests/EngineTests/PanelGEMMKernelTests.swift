@@ -3,12 +3,12 @@ import XCTest
 
 /// `dl_panel_gemm` (A packed in panels) and `dl_rows_gemm` (A row-major) against a naive product in double
 /// precision: row counts with and without a partial last block of rows, column counts that take each block width
-/// (64, 48, 32, 16 columns) and a partial last vector, leading dimensions wider than the matrices, and C's entries
-/// outside the product left untouched.
+/// (64, 48, 32, 16 columns) and a partial last vector, no rows, depth or columns at all, leading dimensions wider than
+/// the matrices, and C's entries outside the product left untouched.
 final class PanelGEMMKernelTests: XCTestCase {
     private let shapes: [(rows: Int, depth: Int, columns: Int)] = [
         (6, 1, 16), (64, 48, 196), (192, 64, 49), (13, 7, 33), (5, 9, 64), (7, 3, 1), (12, 17, 100), (1, 5, 17),
-        (384, 19, 64),
+        (384, 19, 64), (0, 3, 5), (4, 0, 20), (3, 4, 0),
     ]
 
     func testPanelProductsMatchANaiveReference() {

@@ -68,9 +68,9 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
 #define DL_PANEL_ROWS 6
 
 /// C[rows, columns] = A[rows, depth] · B[depth, columns] (row-major, B and C with leading dimensions `ldb` and `ldc`),
-/// A packed in panels of DL_PANEL_ROWS rows: A[i, k] is panels[(i / 6)·6·depth + k·6 + i % 6], and the last panel
-/// is whole (its rows past `rows` are read, and their products dropped). B is read 16 columns at a time: each row
-/// may be read up to 15 floats past column `columns`, which must be readable; those lanes never reach C.
+/// A packed in panels of DL_PANEL_ROWS rows: A[i, k] is panels[(i / 6)·6·depth + k·6 + i % 6] (a last partial
+/// panel's rows past `rows` are never read). B is read 16 columns at a time: each row may be read up to 15 floats
+/// past column `columns`, which must be readable; those lanes never reach C.
 void dl_panel_gemm(int rows, int depth, int columns, const float *panels, const float *B, ptrdiff_t ldb, float *C,
                    ptrdiff_t ldc);
 
