@@ -98,8 +98,9 @@ extension CPUEngine {
 
     /// `C = alpha·A·Bᵀ + beta·C` for 17–128 rows of A (a dense layer's forward at a mid-size batch) as
     /// `Cᵀ = B·Aᵀ`: `dl_rows_gemm` reads B's rows (the weights) once, six at a time, against `Aᵀ` (in L2 for
-    /// fashion-mnist's 64 × 3136), on the engine's threads by blocks of B's rows, and `Cᵀ` is transposed into C. On fashion-mnist's dense1 (64 × 1024
-    /// × 3136) OpenBLAS ran at about 110 GFLOP/s a thread, `dl_rows_gemm` at about 150 (measured).
+    /// fashion-mnist's 64 × 3136), on the engine's threads by blocks of B's rows, and `Cᵀ` is transposed into C.
+    /// On fashion-mnist's dense1 (64 × 1024 × 3136) OpenBLAS ran at about 110 GFLOP/s a thread, `dl_rows_gemm` at
+    /// about 150 (measured).
     private func rowsProduct(m: Int, n: Int, k: Int, alpha: Float, a: UnsafeMutablePointer<Float>, lda: Int,
                              b: UnsafeMutablePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>,
                              ldc: Int) {

@@ -143,8 +143,10 @@ extension CPUEngine {
                                   shared: SendablePointer<Float>, scratch: SendablePointer<Float>, workers: Int) {
         let (filters, channels, r, alpha) = (plan.filters, plan.channels, plan.transform.kernel, plan.transform.alpha)
         let (taps, panelRows) = (r * r, Int(DL_PANEL_ROWS))
-        let (rows, depth, paddedRows) = order == .filters
-            ? (filters, channels, plan.panelFilters) : (channels, filters, plan.panelChannels)
+        // A kernel row (filter or channel) and column step through `w` by these strides.
+        let (rows, depth, paddedRows, rowStride, columnStride) = order == .filters
+            ? (filters, channels, plan.panelFilters, channels * taps, taps)
+            : (channels, filters, plan.panelChannels, taps, channels * taps)
         let lanes = paddedRows * depth
         forEachSampleBlock(batch: paddedRows / panelRows, workers: workers) { worker, range in
             let lines = shared.base + plan.kernelLines
@@ -152,10 +154,9 @@ extension CPUEngine {
                 let inPanel = min(panelRows, rows &- panel &* panelRows)
                 for column in 0..<depth {
                     let lane = (panel &* depth &+ column) &* panelRows
+                    let columnStart = w.base + column &* columnStride
                     for row in 0..<panelRows {
-                        let (f, c) = order == .filters
-                            ? (panel &* panelRows &+ row, column) : (column, panel &* panelRows &+ row)
-                        let kernel = w.base + (f &* channels &+ c) &* taps
+                        let kernel = columnStart + (panel &* panelRows &+ row) &* rowStride
                         for tap in 0..<taps { lines[tap &* lanes &+ lane &+ row] = row < inPanel ? kernel[tap] : 0 }
                     }
                 }
