@@ -3,7 +3,9 @@ import Engine
 
 /// Whole convolution layers on the host. Stride-1 3×3 and 5×5 layers with enough channels go to Winograd
 /// (`CPUEngine+WinogradConvolution.swift`), strided layers that split into such a layer go to Winograd over phase
-/// channels (`CPUEngine+PhaseSplitConvolution.swift`); every other one runs here: each worker thread takes a contiguous block
+/// channels (`CPUEngine+PhaseSplitConvolution.swift`), stride-1 layers with few channels × taps run directly
+/// (`CPUEngine+DirectConvolution.swift`; their backward pass comes here when it needs an input gradient); every
+/// other one runs here: each worker thread takes a contiguous block
 /// of samples and, per sample, unfolds blocks of output rows into a column matrix small enough to stay in its L2
 /// cache (`columnChunkFloats`), runs single-threaded `cblas_sgemm` per block straight into the NCHW output and
 /// applies bias and activation while the output is still in cache. No batched column matrix (25× the input for a 5×5 kernel), no `[F, N·S]` ↔ NCHW permutes; the
@@ -66,7 +68,16 @@ extension CPUEngine {
     public func convolutionWorkspace(geometry g: ConvolutionGeometry, filters: Int) -> [Shape] {
         if let plan = winogradPlan(g, filters: filters) { return winogradWorkspace(plan, batch: g.batch) }
         if let plan = phaseSplitPlan(g, filters: filters) { return phaseSplitWorkspace(plan) }
-        return [Shape(convolutionWorkers(batch: g.batch), ConvolutionScratch(g, filters: filters).perWorker)]
+        return [Shape(convolutionWorkers(batch: g.batch), Self.convolutionScratchFloats(g, filters: filters))]
+    }
+
+    /// Floats of one worker's scratch for a layer that neither Winograd nor the phase split takes: the column
+    /// path's, or the direct path's when that is larger (the direct path still runs the column path for an input
+    /// gradient).
+    static func convolutionScratchFloats(_ g: ConvolutionGeometry, filters: Int) -> Int {
+        let columns = ConvolutionScratch(g, filters: filters).perWorker
+        guard usesDirectConvolution(g) else { return columns }
+        return max(columns, DirectConvolutionScratch(g, filters: filters).perWorker)
     }
 
     public func convolutionForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation?,
@@ -88,14 +99,20 @@ extension CPUEngine {
             return try phaseSplitForward(x, weight: w, bias: b, activation: activation, geometry: g, plan: plan,
                                          workspace: workspace, into: y)
         }
-        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
+        let (scratch, workers, perWorker) = try convolutionScratch(workspace, g, filters: filters)
+        if Self.usesDirectConvolution(g) {
+            return directConvolutionForward(x, weight: w, bias: b, activation: activation, geometry: g,
+                                            filters: filters, scratch: scratch, perWorker: perWorker, workers: workers,
+                                            into: y)
+        }
+        let layout = ConvolutionScratch(g, filters: filters)
         let pointwise = Self.isPointwise(g)
         // Staging writes only the interior of the padded sample: its border is zeroed once per call.
         for worker in 0..<workers {
-            (scratch.base + worker * layout.perWorker + layout.padded).update(repeating: 0, count: layout.paddedSize)
+            (scratch.base + worker * perWorker + layout.padded).update(repeating: 0, count: layout.paddedSize)
         }
         forEachChunkClaimed(g.batch, workers: workers) { worker, n in
-            let base = scratch.base + worker * layout.perWorker
+            let base = scratch.base + worker * perWorker
             let (columns, padded) = (base + layout.columns, base + layout.padded)
             let sample = x.base + n * sampleSize
             let source = pointwise ? sample : Self.stage(sample, g, padded: padded)
@@ -136,10 +153,16 @@ extension CPUEngine {
             return try phaseSplitBackward(dy, input: x, output: y, activation: activation, geometry: g, plan: plan,
                                           workspace: workspace, gradWeight: dw, gradBias: db, gradInput: dx)
         }
-        let (scratch, workers, layout) = try convolutionScratch(workspace, g, filters: filters)
+        let (scratch, workers, perWorker) = try convolutionScratch(workspace, g, filters: filters)
+        if Self.usesDirectConvolution(g), dx == nil {
+            return directConvolutionBackward(dy, input: x, output: y, activation: activation, geometry: g,
+                                             filters: filters, scratch: scratch, perWorker: perWorker,
+                                             workers: workers, gradWeight: dw, gradBias: db)
+        }
+        let layout = ConvolutionScratch(g, filters: filters)
         let pointwise = Self.isPointwise(g)
         forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
-            let base = scratch.base + worker * layout.perWorker
+            let base = scratch.base + worker * perWorker
             let (columns, columnGradient) = (base + layout.columns, base + layout.columnGradient)
             let (weightGradient, biasGradient) = (base + layout.weightGradient, base + layout.biasGradient)
             let (padded, paddedGradient) = (base + layout.padded, base + layout.paddedGradient)
@@ -178,36 +201,43 @@ extension CPUEngine {
                 if let target, !pointwise { Self.unstage(paddedGradient, g, into: target) }
             }
         }
-        // Sum the workers' partial gradients.
-        let stride = layout.perWorker
-        loop.forEach(filters * rows, itemCost: workers) { range in
+        sumWorkerGradients(scratch, perWorker: perWorker, workers: workers, weightGradient: layout.weightGradient,
+                           biasGradient: layout.biasGradient, weights: filters * rows, filters: filters, into: dw, db)
+    }
+
+    /// dW (and db) = the sum of the workers' partial gradients at offsets `weightGradient` (`biasGradient`) of
+    /// each worker's scratch, in worker order.
+    func sumWorkerGradients(_ scratch: SendablePointer<Float>, perWorker: Int, workers: Int, weightGradient: Int,
+                            biasGradient: Int, weights: Int, filters: Int, into dw: SendablePointer<Float>,
+                            _ db: SendablePointer<Float>?) {
+        loop.forEach(weights, itemCost: workers) { range in
             for i in range {
-                var total = scratch[layout.weightGradient + i]
-                for worker in 1..<max(workers, 1) { total += scratch[worker * stride + layout.weightGradient + i] }
+                var total = scratch[weightGradient + i]
+                for worker in 1..<max(workers, 1) { total += scratch[worker * perWorker + weightGradient + i] }
                 dw[i] = total
             }
         }
         if let db {
             for f in 0..<filters {
-                var total = scratch[layout.biasGradient + f]
-                for worker in 1..<max(workers, 1) { total += scratch[worker * stride + layout.biasGradient + f] }
+                var total = scratch[biasGradient + f]
+                for worker in 1..<max(workers, 1) { total += scratch[worker * perWorker + biasGradient + f] }
                 db[f] = total
             }
         }
     }
 
-    /// The scratch tensor `convolutionWorkspace` planned, its worker count and layout.
+    /// The scratch tensor `convolutionWorkspace` planned, its worker count and floats per worker.
     private func convolutionScratch(_ workspace: [Tensor], _ g: ConvolutionGeometry, filters: Int) throws
-        -> (SendablePointer<Float>, Int, ConvolutionScratch) {
-        let layout = ConvolutionScratch(g, filters: filters)
-        guard workspace.count == 1, workspace[0].shape.rank == 2, workspace[0].shape[1] == layout.perWorker,
+        -> (SendablePointer<Float>, Int, Int) {
+        let perWorker = Self.convolutionScratchFloats(g, filters: filters)
+        guard workspace.count == 1, workspace[0].shape.rank == 2, workspace[0].shape[1] == perWorker,
               workspace[0].shape[0] >= 1
         else {
             throw EngineError.invalidArgument(
                 "convolution: the workspace must be the one tensor convolutionWorkspace planned "
-                    + "([workers, \(layout.perWorker)])")
+                    + "([workers, \(perWorker)])")
         }
-        return (try cpu(workspace[0]).data, min(workspace[0].shape[0], convolutionWorkers(batch: g.batch)), layout)
+        return (try cpu(workspace[0]).data, min(workspace[0].shape[0], convolutionWorkers(batch: g.batch)), perWorker)
     }
 
     /// Runs `body(worker, samples)` for `workers` contiguous blocks of `0..<batch` on as many threads, with

@@ -101,6 +101,54 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
         }
     }
 
+    /// A first layer computes no input gradient: stride-1 layers with few channels × taps then take the direct
+    /// kernels (the 3×3 RGB and 5×5 grey layers here), the others the column path without its input half.
+    func testWeightGradientsWithoutInputGradientMatchNaiveGradients() throws {
+        var random = TestRandom(seed: 43)
+        // Output rows of 28 and 20: the kernels' vector paths, with ReLU fused and with tanh applied apart.
+        let wide = [
+            ConvolutionGeometry(batch: 5, channels: 1, height: 28, width: 28, kernelHeight: 5, kernelWidth: 5,
+                                paddingHeight: 2, paddingWidth: 2),
+            ConvolutionGeometry(batch: 3, channels: 3, height: 32, width: 20, kernelHeight: 3, kernelWidth: 3,
+                                paddingHeight: 1, paddingWidth: 1),
+        ]
+        let firstLayers = geometries.enumerated().map { ($1, activations[$0 % activations.count]) }
+            + wide.flatMap { g in [Activation.relu, .tanh].map { (g, Optional($0)) } }
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads, winograd: false)
+            for (index, (g, activation)) in firstLayers.enumerated() {
+                let filters = 3 + index % 7
+                let spatial = g.outputHeight * g.outputWidth
+                let input = random.floats(g.batch * g.channels * g.height * g.width)
+                let weights = random.floats(filters * g.columnRows)
+                let gradOutput = random.floats(g.batch * filters * spatial)
+                let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
+                                                   try engine.tensor(weights, Shape(weights.count)))
+                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
+                let workspace = try workspace(engine, g, filters)
+                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
+                                              geometry: g, filters: filters, workspace: workspace, into: output)
+                let forward = try engine.download(output)
+                let (gradWeight, gradBias) = (try engine.poisoned(Shape(weights.count)),
+                                              try engine.poisoned(Shape(filters)))
+                try engine.convolutionBackward(
+                    try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
+                    weight: weightTensor, activation: activation, geometry: g, filters: filters, workspace: workspace,
+                    gradWeight: gradWeight, gradBias: gradBias, gradInput: nil)
+                let dz = activation.map {
+                    NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
+                } ?? gradOutput
+                let expected = NaiveReference.convolutionGradients(dz, input: input, weights: weights,
+                                                                    filters: filters, geometry: g)
+                let what = "\(threads) threads, \(String(describing: activation)), \(g)"
+                assertClose(try engine.download(gradWeight), expected.weight, tolerance: 1e-4, "dW \(what)")
+                assertClose(try engine.download(gradBias),
+                            NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
+                            tolerance: 1e-4, "db \(what)")
+            }
+        }
+    }
+
     func testAddBiasActivateMatchesComposedOps() throws {
         var random = TestRandom(seed: 42)
         let engine = CPUEngine(threads: 2)

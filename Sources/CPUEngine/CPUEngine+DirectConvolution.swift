@@ -1,0 +1,94 @@
+import CVectorKernels
+import Engine
+
+/// Stride-1 convolutions whose unfolded GEMM would be thin: a first layer over 1- or 3-channel images, where
+/// C·k·k (the GEMM's inner dimension) is at most `directConvolutionMaximumTaps`. There the column path spends more
+/// on unfolding and on OpenBLAS's per-call packing than on arithmetic (fashion-mnist's conv1, inner dimension 25:
+/// 74 GFLOP/s), so these layers run `dl_direct_conv_forward` and `dl_direct_conv_weight_gradient` instead: every
+/// tap a contiguous shifted run of the zero-padded sample, no column matrix. Each worker keeps per-lane partial
+/// sums of the weight gradient over a fixed block of samples, so the result does not depend on timing. A layer
+/// that needs an input gradient takes the column path backward (`CPUEngine+FusedConvolution.swift`), which shares
+/// this workspace: the input gradient as a direct "full" correlation of dZ with the flipped kernels also multiplies
+/// over the zero border and measured no faster there (LeNet-5's conv2: 0.40 ms for 32 samples, and the whole
+/// backward pass the same as the column path's).
+extension CPUEngine {
+    /// The largest C·k·k that goes to the direct kernels (fashion-mnist's and LeNet-5's conv1: 25; RGB 3×3: 27;
+    /// LeNet-5's conv2: 150, where the forward pass measured 1.4× faster than the column path).
+    static let directConvolutionMaximumTaps = 160
+
+    /// Whether a layer's forward pass, and its weight and bias gradients, run directly.
+    static func usesDirectConvolution(_ g: ConvolutionGeometry) -> Bool {
+        g.strideHeight == 1 && g.strideWidth == 1 && g.columnRows <= directConvolutionMaximumTaps
+            && !isPointwise(g) && g.outputHeight > 0 && g.outputWidth > 0
+    }
+
+    /// Float offsets of one worker's scratch on the direct path: the kernels' own scratch, then the worker's
+    /// weight gradient `[F, Ckk]` and bias gradient `[F]`, each 64-byte aligned.
+    struct DirectConvolutionScratch {
+        let weightGradient: Int
+        let biasGradient: Int
+        let perWorker: Int
+
+        init(_ g: ConvolutionGeometry, filters: Int) {
+            func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+            weightGradient = aligned(dl_direct_conv_scratch_floats(
+                Int32(g.channels), Int32(g.height), Int32(g.width), Int32(filters), Int32(g.kernelHeight),
+                Int32(g.kernelWidth), Int32(g.paddingHeight), Int32(g.paddingWidth)))
+            biasGradient = weightGradient + aligned(filters * g.columnRows)
+            perWorker = biasGradient + aligned(filters)
+        }
+    }
+
+    func directConvolutionForward(_ x: SendablePointer<Float>, weight w: SendablePointer<Float>,
+                                  bias b: SendablePointer<Float>?, activation: Activation?,
+                                  geometry g: ConvolutionGeometry, filters: Int, scratch: SendablePointer<Float>,
+                                  perWorker: Int, workers: Int, into y: SendablePointer<Float>) {
+        let (spatial, sampleSize) = (g.outputHeight * g.outputWidth, g.channels * g.height * g.width)
+        // Bias and ReLU go into the kernel's store of each output row; another activation follows per sample.
+        let fused = activation == nil || activation == .relu
+        forEachChunkClaimed(g.batch, workers: workers) { worker, n in
+            let out = y.base + n * filters * spatial
+            dl_direct_conv_forward(x.base + n * sampleSize, Int32(g.channels), Int32(g.height), Int32(g.width), w.base,
+                                   b?.base, activation == .relu ? 1 : 0, Int32(filters), Int32(g.kernelHeight),
+                                   Int32(g.kernelWidth), Int32(g.paddingHeight), Int32(g.paddingWidth),
+                                   scratch.base + worker * perWorker, out)
+            if !fused {
+                Self.biasActivate(out, bias: nil, activation: activation, channels: filters, spatial: spatial)
+            }
+        }
+    }
+
+    /// dW and db (no input gradient), per worker summed over its samples. dZ = dY · f′(Y): for ReLU formed by the
+    /// kernel as it reads dY (no pass over memory to write it back), for another activation in place first.
+    func directConvolutionBackward(_ dy: SendablePointer<Float>, input x: SendablePointer<Float>,
+                                   output y: SendablePointer<Float>, activation: Activation?,
+                                   geometry g: ConvolutionGeometry, filters: Int, scratch: SendablePointer<Float>,
+                                   perWorker: Int, workers: Int, gradWeight dw: SendablePointer<Float>,
+                                   gradBias db: SendablePointer<Float>?) {
+        let layout = DirectConvolutionScratch(g, filters: filters)
+        let (spatial, sampleSize) = (g.outputHeight * g.outputWidth, g.channels * g.height * g.width)
+        forEachSampleBlock(batch: g.batch, workers: workers) { worker, samples in
+            let base = scratch.base + worker * perWorker
+            let biasGradient = base + layout.biasGradient
+            if db != nil { biasGradient.update(repeating: 0, count: filters) }
+            for n in samples {
+                let (dz, output) = (dy.base + n * filters * spatial, y.base + n * filters * spatial)
+                if let activation, activation != .relu {
+                    Self.activationGradient(activation, output: output, gradient: dz, count: filters * spatial)
+                }
+                dl_direct_conv_weight_gradient(x.base + n * sampleSize, Int32(g.channels), Int32(g.height),
+                                               Int32(g.width), dz, activation == .relu ? output : nil,
+                                               db == nil ? nil : biasGradient, Int32(filters), Int32(g.kernelHeight),
+                                               Int32(g.kernelWidth), Int32(g.paddingHeight), Int32(g.paddingWidth),
+                                               n == samples.lowerBound ? 1 : 0, base)
+            }
+            dl_direct_conv_finish_weight_gradient(Int32(g.channels), Int32(g.height), Int32(g.width), Int32(filters),
+                                                  Int32(g.kernelHeight), Int32(g.kernelWidth),
+                                                  Int32(g.paddingHeight), Int32(g.paddingWidth), base,
+                                                  base + layout.weightGradient)
+        }
+        sumWorkerGradients(scratch, perWorker: perWorker, workers: workers, weightGradient: layout.weightGradient,
+                           biasGradient: layout.biasGradient, weights: filters * g.columnRows, filters: filters,
+                           into: dw, db)
+    }
+}
