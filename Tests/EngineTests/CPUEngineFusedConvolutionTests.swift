@@ -61,51 +61,18 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads, winograd: false)
             for (index, g) in geometries.enumerated() {
-                let filters = 2 + index % 4
-                let activation = activations[(index + 1) % activations.count]
-                let spatial = g.outputHeight * g.outputWidth
-                let input = random.floats(g.batch * g.channels * g.height * g.width)
-                let weights = random.floats(filters * g.columnRows)
-                let gradOutput = random.floats(g.batch * filters * spatial)
-                let withBias = index % 2 == 1
-                let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
-                                                   try engine.tensor(weights, Shape(weights.count)))
-                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
-                let workspace = try workspace(engine, g, filters)
-                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
-                                              geometry: g, filters: filters, workspace: workspace, into: output)
-                let forward = try engine.download(output)
-                let gradWeight = try engine.poisoned(Shape(weights.count))
-                let gradBias = try engine.poisoned(Shape(filters))
-                let gradInput = try engine.poisoned(Shape(input.count))
-                try engine.convolutionBackward(
-                    try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
-                    weight: weightTensor, activation: activation, geometry: g, filters: filters, workspace: workspace,
-                    gradWeight: gradWeight, gradBias: withBias ? gradBias : nil, gradInput: gradInput)
-
-                let dz = activation.map {
-                    NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
-                } ?? gradOutput
-                let expected = NaiveReference.convolutionGradients(dz, input: input, weights: weights,
-                                                                    filters: filters, geometry: g)
-                let what = "\(threads) threads, \(g)"
-                assertClose(try engine.download(gradWeight), expected.weight, tolerance: 1e-4, "dW \(what)")
-                assertClose(try engine.download(gradInput), expected.input,
-                            tolerance: 1e-5, "dX \(what)")
-                if withBias {
-                    assertClose(try engine.download(gradBias),
-                                NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
-                                tolerance: 1e-4, "db \(what)")
-                }
+                try assertBackward(engine, g, filters: 2 + index % 4,
+                                   activation: activations[(index + 1) % activations.count], withBias: index % 2 == 1,
+                                   withInputGradient: true, &random)
             }
         }
     }
 
     /// A first layer computes no input gradient: stride-1 layers with few channels × taps then take the direct
-    /// kernels (the 3×3 RGB and 5×5 grey layers here), the others the column path without its input half.
+    /// kernels, the others the column path without its input half. Output rows of 28 and 20 take the kernels' vector
+    /// paths, with ReLU fused and with tanh applied apart.
     func testWeightGradientsWithoutInputGradientMatchNaiveGradients() throws {
         var random = TestRandom(seed: 43)
-        // Output rows of 28 and 20: the kernels' vector paths, with ReLU fused and with tanh applied apart.
         let wide = [
             ConvolutionGeometry(batch: 5, channels: 1, height: 28, width: 28, kernelHeight: 5, kernelWidth: 5,
                                 paddingHeight: 2, paddingWidth: 2),
@@ -117,34 +84,8 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads, winograd: false)
             for (index, (g, activation)) in firstLayers.enumerated() {
-                let filters = 3 + index % 7
-                let spatial = g.outputHeight * g.outputWidth
-                let input = random.floats(g.batch * g.channels * g.height * g.width)
-                let weights = random.floats(filters * g.columnRows)
-                let gradOutput = random.floats(g.batch * filters * spatial)
-                let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
-                                                   try engine.tensor(weights, Shape(weights.count)))
-                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
-                let workspace = try workspace(engine, g, filters)
-                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
-                                              geometry: g, filters: filters, workspace: workspace, into: output)
-                let forward = try engine.download(output)
-                let (gradWeight, gradBias) = (try engine.poisoned(Shape(weights.count)),
-                                              try engine.poisoned(Shape(filters)))
-                try engine.convolutionBackward(
-                    try engine.tensor(gradOutput, Shape(gradOutput.count)), input: inputTensor, output: output,
-                    weight: weightTensor, activation: activation, geometry: g, filters: filters, workspace: workspace,
-                    gradWeight: gradWeight, gradBias: gradBias, gradInput: nil)
-                let dz = activation.map {
-                    NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
-                } ?? gradOutput
-                let expected = NaiveReference.convolutionGradients(dz, input: input, weights: weights,
-                                                                    filters: filters, geometry: g)
-                let what = "\(threads) threads, \(String(describing: activation)), \(g)"
-                assertClose(try engine.download(gradWeight), expected.weight, tolerance: 1e-4, "dW \(what)")
-                assertClose(try engine.download(gradBias),
-                            NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
-                            tolerance: 1e-4, "db \(what)")
+                try assertBackward(engine, g, filters: 3 + index % 7, activation: activation, withBias: true,
+                                   withInputGradient: false, &random)
             }
         }
     }
@@ -177,6 +118,19 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
         XCTAssertEqual(shapes.first?[0], 2)
         // Far below the batched column matrix the default implementation needs.
         XCTAssertLessThan(shapes.first?.count ?? .max, g.columnRows * g.columnCount / 10)
+    }
+
+    /// Checks one `ConvolutionPass`'s dW, db (when `withBias`) and dX (when `withInputGradient`).
+    private func assertBackward(_ engine: CPUEngine, _ g: ConvolutionGeometry, filters: Int, activation: Activation?,
+                                withBias: Bool, withInputGradient: Bool, _ random: inout TestRandom) throws {
+        let pass = try ConvolutionPass(engine, g, filters: filters, activation: activation, bias: withBias,
+                                       inputGradient: withInputGradient, &random)
+        let what = "\(engine.threads) threads, \(String(describing: activation)), \(g)"
+        assertClose(pass.gradWeight, pass.expectedWeight, tolerance: 1e-4, "dW \(what)")
+        if let gradInput = pass.gradInput {
+            assertClose(gradInput, pass.expectedInput, tolerance: 1e-5, "dX \(what)")
+        }
+        if let gradBias = pass.gradBias { assertClose(gradBias, pass.expectedBias, tolerance: 1e-4, "db \(what)") }
     }
 
     private func workspace(_ engine: CPUEngine, _ g: ConvolutionGeometry, _ filters: Int) throws -> [Tensor] {

@@ -94,32 +94,11 @@ final class CPUEngineWinogradTests: XCTestCase {
             let engine = CPUEngine(threads: threads, winograd: true)
             for (index, (g, filters)) in (cases + phaseSplitCases).enumerated() {
                 let activation: Activation? = index % 2 == 1 ? .relu : nil
-                let spatial = g.outputHeight * g.outputWidth
-                let input = random.floats(g.batch * g.channels * g.height * g.width)
-                let weights = random.floats(filters * g.columnRows)
-                let gradOutput = random.floats(g.batch * filters * spatial)
-                let (inputTensor, weightTensor) = (try engine.tensor(input, Shape(input.count)),
-                                                   try engine.tensor(weights, Shape(weights.count)))
-                let output = try engine.poisoned(Shape(g.batch, filters, g.outputHeight, g.outputWidth))
-                let workspace = try workspace(engine, g, filters)
-                try engine.convolutionForward(inputTensor, weight: weightTensor, bias: nil, activation: activation,
-                                              geometry: g, filters: filters, workspace: workspace, into: output)
-                let forward = try engine.download(output)
-                let gradients = try backward(engine, gradOutput, input: inputTensor, output: output,
-                                             weight: weightTensor, activation: activation, g, filters: filters,
-                                             workspace: workspace)
-
-                let dz = activation.map {
-                    NaiveReference.activationBackward($0, output: forward, gradOutput: gradOutput)
-                } ?? gradOutput
-                let expected = NaiveReference.convolutionGradients(dz, input: input, weights: weights,
-                                                                    filters: filters, geometry: g)
+                let pass = try ConvolutionPass(engine, g, filters: filters, activation: activation, &random)
                 let what = "\(threads) threads, \(g)"
-                assertWithinBound(gradients.weight, expected.weight, "dW \(what)")
-                assertWithinBound(gradients.input, expected.input, "dX \(what)")
-                assertWithinBound(gradients.bias,
-                                  NaiveReference.biasGradient(dz, batch: g.batch, channels: filters, spatial: spatial),
-                                  "db \(what)")
+                assertWithinBound(pass.gradWeight, pass.expectedWeight, "dW \(what)")
+                assertWithinBound(pass.gradInput ?? [], pass.expectedInput, "dX \(what)")
+                assertWithinBound(pass.gradBias ?? [], pass.expectedBias, "db \(what)")
             }
         }
     }
