@@ -2,7 +2,9 @@ import CVectorKernels
 import Engine
 
 /// Stride-1 convolutions whose unfolded GEMM would be thin: a first layer over 1- or 3-channel images, where
-/// C·k·k (the GEMM's inner dimension) is at most `directConvolutionMaximumTaps`. There the column path spends more
+/// C·k·k (the GEMM's inner dimension) is at most `DL_DIRECT_CONV_MAX_TAPS` (160: LeNet-5's conv2, 150, measured
+/// 1.3× faster forward than the column path), on CPUs with AVX-512 (the kernels' accumulators need its 32 vector
+/// registers; elsewhere the column path runs). There the column path spends more
 /// on unfolding and on OpenBLAS's per-call packing than on arithmetic (fashion-mnist's conv1, inner dimension 25:
 /// 74 GFLOP/s), so these layers run `dl_direct_conv_forward` and `dl_direct_conv_weight_gradient` instead: every
 /// tap a contiguous shifted run of the zero-padded sample, no column matrix. Each worker keeps per-lane partial
@@ -12,14 +14,20 @@ import Engine
 /// over the zero border and measured no faster there (LeNet-5's conv2: 0.40 ms for 32 samples, and the whole
 /// backward pass the same as the column path's).
 extension CPUEngine {
-    /// The largest C·k·k that goes to the direct kernels (fashion-mnist's and LeNet-5's conv1: 25; RGB 3×3: 27;
-    /// LeNet-5's conv2: 150, where the forward pass measured 1.4× faster than the column path).
-    static let directConvolutionMaximumTaps = 160
+    /// Whether the direct kernels run their AVX-512 build on this CPU.
+    static let directKernelsAreFast = dl_direct_conv_is_fast() != 0
 
-    /// Whether a layer's forward pass, and its weight and bias gradients, run directly.
-    static func usesDirectConvolution(_ g: ConvolutionGeometry) -> Bool {
-        g.strideHeight == 1 && g.strideWidth == 1 && g.columnRows <= directConvolutionMaximumTaps
-            && !isPointwise(g) && g.outputHeight > 0 && g.outputWidth > 0
+    /// The most scratch floats per worker the direct path may take (16 MiB): its scratch holds a whole padded
+    /// sample and 8 output planes, so very large images stay on the column path, which works in 1 MiB blocks.
+    static let directConvolutionMaximumScratch = 1 << 22
+
+    /// Whether a layer that neither Winograd nor the phase split takes (they are asked first) runs its forward
+    /// pass, and its weight and bias gradients, directly.
+    static func usesDirectConvolution(_ g: ConvolutionGeometry, filters: Int) -> Bool {
+        guard directKernelsAreFast, g.strideHeight == 1, g.strideWidth == 1,
+              g.columnRows <= Int(DL_DIRECT_CONV_MAX_TAPS), !isPointwise(g), g.outputHeight > 0, g.outputWidth > 0
+        else { return false }
+        return DirectConvolutionScratch(g, filters: filters).perWorker <= directConvolutionMaximumScratch
     }
 
     /// Float offsets of one worker's scratch on the direct path: the kernels' own scratch, then the worker's

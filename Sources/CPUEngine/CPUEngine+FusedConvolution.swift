@@ -76,7 +76,7 @@ extension CPUEngine {
     /// gradient).
     static func convolutionScratchFloats(_ g: ConvolutionGeometry, filters: Int) -> Int {
         let columns = ConvolutionScratch(g, filters: filters).perWorker
-        guard usesDirectConvolution(g) else { return columns }
+        guard usesDirectConvolution(g, filters: filters) else { return columns }
         return max(columns, DirectConvolutionScratch(g, filters: filters).perWorker)
     }
 
@@ -100,7 +100,7 @@ extension CPUEngine {
                                          workspace: workspace, into: y)
         }
         let (scratch, workers, perWorker) = try convolutionScratch(workspace, g, filters: filters)
-        if Self.usesDirectConvolution(g) {
+        if Self.usesDirectConvolution(g, filters: filters) {
             return directConvolutionForward(x, weight: w, bias: b, activation: activation, geometry: g,
                                             filters: filters, scratch: scratch, perWorker: perWorker, workers: workers,
                                             into: y)
@@ -154,7 +154,7 @@ extension CPUEngine {
                                           workspace: workspace, gradWeight: dw, gradBias: db, gradInput: dx)
         }
         let (scratch, workers, perWorker) = try convolutionScratch(workspace, g, filters: filters)
-        if Self.usesDirectConvolution(g), dx == nil {
+        if Self.usesDirectConvolution(g, filters: filters), dx == nil {
             return directConvolutionBackward(dy, input: x, output: y, activation: activation, geometry: g,
                                              filters: filters, scratch: scratch, perWorker: perWorker,
                                              workers: workers, gradWeight: dw, gradBias: db)

@@ -107,6 +107,8 @@ static void stage(const float *sample, int channels, int height, int width, int 
                      sample + ((size_t)c * height + y) * width, width);
 }
 
+int dl_direct_conv_is_fast(void) { return DL_WIDE_REGISTERS(); }
+
 size_t dl_direct_conv_scratch_floats(int channels, int height, int width, int filters, int kernelHeight,
                                      int kernelWidth, int paddingHeight, int paddingWidth) {
     direct_grid g = grid_of(channels, height, width, kernelHeight, kernelWidth, paddingHeight, paddingWidth);
@@ -150,7 +152,8 @@ void dl_direct_conv_forward(const float *sample, int channels, int height, int w
                     f < filters ? weight[(size_t)f * g.taps + tap] : 0;
             }
     // The tap shifts c·plane + ky·P + kx, in weight order.
-    int shifts[g.taps];
+    if (g.taps > DL_DIRECT_CONV_MAX_TAPS) __builtin_trap();
+    int shifts[DL_DIRECT_CONV_MAX_TAPS];
     for (int c = 0, tap = 0; c < channels; c++)
         for (int ky = 0; ky < kernelHeight; ky++)
             for (int kx = 0; kx < kernelWidth; kx++) shifts[tap++] = c * g.plane + ky * g.pitch + kx;

@@ -21,8 +21,9 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
         ConvolutionGeometry(batch: 3, channels: 5, height: 6, width: 7, kernelHeight: 1, kernelWidth: 1),
         ConvolutionGeometry(batch: 2, channels: 3, height: 23, width: 21, kernelHeight: 11, kernelWidth: 11,
                             strideHeight: 4, strideWidth: 4, paddingHeight: 2, paddingWidth: 2),
-        // Columns over 1 MiB per sample: unfolded in blocks of output rows (37 + 11, and 29 + 16, strided).
-        ConvolutionGeometry(batch: 2, channels: 16, height: 48, width: 48, kernelHeight: 3, kernelWidth: 3,
+        // Columns over 1 MiB per sample: unfolded in blocks of output rows (25 + 23, and 29 + 16, strided). 24
+        // channels × 9 taps is past the direct kernels' 160, so the stride-1 one stays on the column path.
+        ConvolutionGeometry(batch: 2, channels: 24, height: 48, width: 48, kernelHeight: 3, kernelWidth: 3,
                             paddingHeight: 1, paddingWidth: 1),
         ConvolutionGeometry(batch: 2, channels: 8, height: 90, width: 90, kernelHeight: 5, kernelWidth: 5,
                             strideHeight: 2, strideWidth: 2, paddingHeight: 2, paddingWidth: 2),
@@ -88,6 +89,35 @@ final class CPUEngineFusedConvolutionTests: XCTestCase {
                                    withInputGradient: false, &random)
             }
         }
+    }
+
+    /// A direct layer whose own scratch is larger than the column path's (20 filters' output planes against 150
+    /// taps × 6 rows): the column path's backward, for the input gradient, must step by the larger per-worker size.
+    func testDirectLayerWithTheLargerScratchMatchesNaiveGradients() throws {
+        var random = TestRandom(seed: 44)
+        let g = ConvolutionGeometry(batch: 5, channels: 6, height: 6, width: 6, kernelHeight: 5, kernelWidth: 5,
+                                    paddingHeight: 2, paddingWidth: 2)
+        for threads in [1, 2, 3, 8] {
+            let engine = CPUEngine(threads: threads, winograd: false)
+            for (index, activation) in activations.enumerated() {
+                try assertBackward(engine, g, filters: 20, activation: activation, withBias: true,
+                                   withInputGradient: index % 2 == 0, &random)
+            }
+        }
+    }
+
+    /// The direct weight gradient sums each worker's fixed block of samples in a fixed order: two runs of the same
+    /// pass agree to the bit.
+    func testDirectWeightGradientIsRepeatable() throws {
+        let g = ConvolutionGeometry(batch: 9, channels: 1, height: 28, width: 28, kernelHeight: 5, kernelWidth: 5,
+                                    paddingHeight: 2, paddingWidth: 2)
+        let engine = CPUEngine(threads: 2, winograd: false)
+        var first = TestRandom(seed: 45)
+        var second = first
+        let one = try ConvolutionPass(engine, g, filters: 32, activation: .relu, inputGradient: false, &first)
+        let two = try ConvolutionPass(engine, g, filters: 32, activation: .relu, inputGradient: false, &second)
+        XCTAssertEqual(one.gradWeight, two.gradWeight)
+        XCTAssertEqual(one.gradBias, two.gradBias)
     }
 
     func testAddBiasActivateMatchesComposedOps() throws {

@@ -52,8 +52,8 @@ final class CPUEngineWinogradTests: XCTestCase {
             XCTAssertEqual(winograd.convolutionWorkspace(geometry: g, filters: filters).count, 4, "\(g)")
             XCTAssertEqual(direct.convolutionWorkspace(geometry: g, filters: filters).count, 1, "\(g)")
         }
-        // Too few channels, a stride that splits a 3×3 kernel into 2×2, or a kernel without a transform: im2col +
-        // GEMM.
+        // Too few channels, a stride that splits a 3×3 kernel into 2×2, or a kernel without a transform: the
+        // column path or the direct kernels, one scratch tensor either way.
         for g in [
             ConvolutionGeometry(batch: 2, channels: 8, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3),
             ConvolutionGeometry(batch: 2, channels: 16, height: 9, width: 9, kernelHeight: 3, kernelWidth: 3,

@@ -55,6 +55,24 @@ final class DirectConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// A NaN reaching the fused ReLU stays NaN, as in the engine's other ReLU kernels (a NaN bias here: every
+    /// output of that filter, in the vector rows and the scalar ones), so that training sees non-finite values.
+    func testForwardReLUPassesNaN() {
+        for g in [geometries[0], geometries[5]] {
+            let filters = 3
+            let spatial = g.outputHeight * g.outputWidth
+            let input = [Float](repeating: 0.5, count: g.channels * g.height * g.width)
+            let weights = [Float](repeating: -0.25, count: filters * g.columnRows)
+            var scratch = nanScratch(g, filters)
+            var output = [Float](repeating: 7, count: filters * spatial)
+            dl_direct_conv_forward(input, Int32(g.channels), Int32(g.height), Int32(g.width), weights, [1, .nan, -50],
+                                   1, Int32(filters), Int32(g.kernelHeight), Int32(g.kernelWidth),
+                                   Int32(g.paddingHeight), Int32(g.paddingWidth), &scratch, &output)
+            XCTAssertTrue(output[spatial..<2 * spatial].allSatisfy(\.isNaN), "\(g): NaN through the ReLU")
+            XCTAssertTrue(output[2 * spatial..<3 * spatial].allSatisfy { $0 == 0 }, "\(g): negative sums clamped")
+        }
+    }
+
     func testWeightGradientMatchesTheNaiveGradient() {
         var random = TestRandom(seed: 91)
         for (index, g) in geometries.enumerated() {
@@ -68,9 +86,10 @@ final class DirectConvolutionKernelTests: XCTestCase {
                     ? random.floats(g.batch * filters * spatial).map { max($0, 0) } : nil
                 var scratch = nanScratch(g, filters)
                 var biasGradient = [Float](repeating: 0, count: filters)
+                var unwritten = gradOutput  // handed over as writable memory: the kernel must leave it as it is
                 for n in 0..<g.batch {
                     input.withUnsafeBufferPointer { x in
-                        gradOutput.withUnsafeBufferPointer { dy in
+                        unwritten.withUnsafeMutableBufferPointer { dy in
                             let mask = reluOutput.map { Array($0[n * filters * spatial..<(n + 1) * filters * spatial]) }
                             dl_direct_conv_weight_gradient(
                                 x.baseAddress! + n * sampleSize, Int32(g.channels), Int32(g.height), Int32(g.width),
@@ -91,6 +110,7 @@ final class DirectConvolutionKernelTests: XCTestCase {
                 let expected = NaiveReference.convolutionGradients(dz, input: input, weights: [Float](
                     repeating: 0, count: filters * g.columnRows), filters: filters, geometry: g)
                 let what = "\(g), \(filters) filters, relu \(reluOutput != nil)"
+                XCTAssertEqual(unwritten, gradOutput, "dY written: \(what)")
                 assertClose(gradWeight, expected.weight, tolerance: 1e-4, "dW \(what)")
                 assertClose(biasGradient, NaiveReference.biasGradient(dz, batch: g.batch, channels: filters,
                                                                       spatial: spatial),

@@ -118,17 +118,24 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
 /// target[k·16 + m] = A[m·lda + k] for m < M ≤ 16, k < K, and 0 for M ≤ m < 16.
 void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target);
 
+/// The most taps (channels × kernel height × kernel width) the direct convolution kernels take; more trap.
+#define DL_DIRECT_CONV_MAX_TAPS 160
+
+/// Non-zero when the direct convolution kernels run their AVX-512 build: their 16–20 accumulators of 16 floats fit
+/// only in its 32 vector registers (the AVX2 and baseline builds, correct but spilling, are left to tests).
+int dl_direct_conv_is_fast(void);
+
 /// Floats of scratch one worker needs for dl_direct_conv_forward and dl_direct_conv_weight_gradient on samples
 /// [channels, height, width] (a 64-byte aligned block keeps their vectors aligned).
 size_t dl_direct_conv_scratch_floats(int channels, int height, int width, int filters, int kernelHeight,
                                      int kernelWidth, int paddingHeight, int paddingWidth);
 
 /// One sample of a stride-1 convolution, computed directly: output[f, y, x] = Σ_{c, ky, kx} weight[f, c, ky, kx]·
-/// padded[c, y + ky, x + kx] + bias[f] (no bias when NULL), clamped at 0 when `relu` is non-zero, the sample
-/// zero-padded by paddingHeight/paddingWidth. The
-/// padded sample is staged in `scratch` with pitch P = width + 2·paddingWidth and every output computed at grid
-/// point y·P + x, so each tap reads one contiguous run at a fixed shift: no column matrix, 8 filters × 32 grid
-/// points per block of accumulators. For layers whose im2col GEMM would be thin (few channels × taps).
+/// padded[c, y + ky, x + kx] + bias[f] (no bias when NULL), negative values set to 0 when `relu` is non-zero (NaN
+/// passes), the sample zero-padded by paddingHeight/paddingWidth. The padded sample is staged in `scratch` with
+/// pitch P = width + 2·paddingWidth and every output computed at grid point y·P + x, so each tap reads one
+/// contiguous run at a fixed shift: no column matrix, 8 filters × 32 grid points per block of accumulators. For
+/// layers whose im2col GEMM would be thin (at most DL_DIRECT_CONV_MAX_TAPS channels × taps).
 void dl_direct_conv_forward(const float *sample, int channels, int height, int width, const float *weight,
                             const float *bias, int relu, int filters, int kernelHeight, int kernelWidth,
                             int paddingHeight, int paddingWidth, float *scratch, float *output);
@@ -137,7 +144,9 @@ void dl_direct_conv_forward(const float *sample, int channels, int height, int w
 /// weight kept in `scratch` (cleared first when `first` is non-zero), on the grid dl_direct_conv_forward uses:
 /// 4 filters × 5 taps of a kernel row per block of accumulators. dZ is gradOutput, or where `reluOutput` (the
 /// layer's ReLU output) is not NULL, gradOutput where reluOutput > 0 and 0 elsewhere; gradOutput is not written.
-/// When `biasGradient` is not NULL, biasGradient[f] += Σ_{y, x} dZ[f, y, x].
+/// When `biasGradient` is not NULL, biasGradient[f] += Σ_{y, x} dZ[f, y, x]. An infinite input pixel also meets
+/// the zero dZ of the discarded grid columns (0·∞: NaN in taps a direct sum keeps finite); its forward pass is not
+/// finite either.
 void dl_direct_conv_weight_gradient(const float *sample, int channels, int height, int width,
                                     const float *gradOutput, const float *reluOutput, float *biasGradient,
                                     int filters, int kernelHeight, int kernelWidth, int paddingHeight,

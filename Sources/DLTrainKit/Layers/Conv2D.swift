@@ -4,7 +4,8 @@ import Engine
 ///
 /// Forward and backward are the engine's fused `convolutionForward`/`convolutionBackward` (by default one batched
 /// `im2col` and one GEMM `Y[F, N·OH·OW] = W[F, C·k·k] · cols`, permuted to NCHW, plus bias and activation; the CPU
-/// engine runs Winograd for stride-1 3×3 and 5×5 layers and per-sample GEMMs for the rest). Each layer owns its
+/// engine runs Winograd for stride-1 3×3 and 5×5 layers, direct kernels for thin stride-1 ones and per-sample GEMMs
+/// for the rest). Each layer owns its
 /// workspace, and its backward pass always follows its own forward pass with the same weights, as the engine
 /// requires.
 public final class Conv2D: Layer {
@@ -82,7 +83,7 @@ public final class Conv2D: Layer {
         let output = try buffers.tensor("output", outputShape.batched(batch), on: engine, layer: name)
         let gradInput = computesInputGradient
             ? try buffers.tensor("gradInput", inputShape.batched(batch), on: engine, layer: name) : nil
-        // dZ = dY·f′(Y) (in place), db = Σ dZ, dW = dZ ⋆ X, dX = Wᵀ ⋆ dZ
+        // dZ = dY·f′(Y) (in place, or as the engine reads dY), db = Σ dZ, dW = dZ ⋆ X, dX = Wᵀ ⋆ dZ
         try engine.convolutionBackward(gradOutput, input: input, output: output, weight: weight.value,
                                        activation: activation, geometry: geometry, filters: filters,
                                        workspace: try workspace(), gradWeight: weight.gradient,
