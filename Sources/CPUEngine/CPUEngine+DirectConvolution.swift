@@ -30,11 +30,13 @@ extension CPUEngine {
         return DirectConvolutionScratch(g, filters: filters).perWorker <= directConvolutionMaximumScratch
     }
 
-    /// Float offsets of one worker's scratch on the direct path: the kernels' own scratch, then the worker's
-    /// weight gradient `[F, Ckk]` and bias gradient `[F]`, each 64-byte aligned.
+    /// Float offsets of one worker's scratch on the direct path: the kernels' own scratch, the worker's weight
+    /// gradient `[F, Ckk]` and bias gradient `[F]`, and the packed weights (the first worker's are the ones every
+    /// worker reads), each 64-byte aligned.
     struct DirectConvolutionScratch {
         let weightGradient: Int
         let biasGradient: Int
+        let packedWeights: Int
         let perWorker: Int
 
         init(_ g: ConvolutionGeometry, filters: Int) {
@@ -43,7 +45,8 @@ extension CPUEngine {
                 Int32(g.channels), Int32(g.height), Int32(g.width), Int32(filters), Int32(g.kernelHeight),
                 Int32(g.kernelWidth), Int32(g.paddingHeight), Int32(g.paddingWidth)))
             biasGradient = weightGradient + aligned(filters * g.columnRows)
-            perWorker = biasGradient + aligned(filters)
+            packedWeights = biasGradient + aligned(filters)
+            perWorker = packedWeights + aligned(dl_direct_conv_packed_floats(Int32(filters), Int32(g.columnRows)))
         }
     }
 
@@ -52,11 +55,14 @@ extension CPUEngine {
                                   geometry g: ConvolutionGeometry, filters: Int, scratch: SendablePointer<Float>,
                                   perWorker: Int, workers: Int, into y: SendablePointer<Float>) {
         let (spatial, sampleSize) = (g.outputHeight * g.outputWidth, g.channels * g.height * g.width)
+        let packed = SendablePointer(scratch.base + DirectConvolutionScratch(g, filters: filters).packedWeights)
+        dl_direct_conv_pack_weights(w.base, Int32(filters), Int32(g.columnRows), packed.base)
         // Bias and ReLU go into the kernel's store of each output row; another activation follows per sample.
         let fused = activation == nil || activation == .relu
         forEachChunkClaimed(g.batch, workers: workers) { worker, n in
             let out = y.base + n * filters * spatial
-            dl_direct_conv_forward(x.base + n * sampleSize, Int32(g.channels), Int32(g.height), Int32(g.width), w.base,
+            dl_direct_conv_forward(x.base + n * sampleSize, Int32(g.channels), Int32(g.height), Int32(g.width),
+                                   packed.base,
                                    b?.base, activation == .relu ? 1 : 0, Int32(filters), Int32(g.kernelHeight),
                                    Int32(g.kernelWidth), Int32(g.paddingHeight), Int32(g.paddingWidth),
                                    scratch.base + worker * perWorker, out)

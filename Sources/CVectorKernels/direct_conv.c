@@ -9,9 +9,6 @@
 /// a contiguous run at a fixed shift for every tap, so the whole sample is one flat loop of vector loads with no
 /// column matrix. Waste: (kernelWidth − 1)/P of the lanes.
 
-/// Comparison results and bit masks of 16 lanes.
-typedef int dl_lanes __attribute__((vector_size(64)));
-
 /// The grid of one sample: outputs at o = oy·P + ox for o < gridPoints, rounded up to two vectors.
 typedef struct {
     int pitch, plane, outputHeight, outputWidth, taps, gridPoints, gridVectors;
@@ -34,19 +31,8 @@ static direct_grid grid_of(int channels, int height, int width, int kernelHeight
 /// block (4 filters × 5 taps of one kernel row: 20 accumulators).
 enum { FORWARD_FILTERS = 8, GRADIENT_FILTERS = 4, GRADIENT_TAPS = 5 };
 
-/// Copies a row of `count` floats (source and target not overlapping): whole vectors and, for a ragged end, one
-/// more vector that overlaps the last whole one. A library call per short row would cost as much as the row.
-static inline __attribute__((always_inline)) void copy_row(float *target, const float *source, int count) {
-    if (count < 16) {
-        for (int i = 0; i < count; i++) target[i] = source[i];
-        return;
-    }
-    int i = 0;
-    for (; i + 16 <= count; i += 16) STORE_VECTOR(target + i, LOAD_VECTOR(source + i));
-    if (i < count) STORE_VECTOR(target + count - 16, LOAD_VECTOR(source + count - 16));
-}
-
-/// target[i] = gradient[i] where output[i] > 0, else 0 (a ReLU's input gradient), by vectors as in copy_row.
+/// target[i] = gradient[i] where output[i] > 0, else 0 (a ReLU's input gradient), in vectors that may overlap
+/// each other but never reach outside the row.
 static inline __attribute__((always_inline)) void masked_row(float *target, const float *gradient, const float *output,
                                                              int count) {
     if (count < 16) {
@@ -56,18 +42,13 @@ static inline __attribute__((always_inline)) void masked_row(float *target, cons
     dl_vector zero = {0};
     for (int i = 0;; i += 16) {
         if (i + 16 > count) i = count - 16;
-        dl_lanes bits, above = LOAD_VECTOR(output + i) > zero;
-        dl_vector value = LOAD_VECTOR(gradient + i);
-        __builtin_memcpy(&bits, &value, sizeof bits);
-        bits &= above;
-        __builtin_memcpy(&value, &bits, sizeof bits);
-        STORE_VECTOR(target + i, value);
+        STORE_VECTOR(target + i, SELECT(LOAD_VECTOR(output + i) > zero, LOAD_VECTOR(gradient + i), zero));
         if (i + 16 >= count) break;
     }
 }
 
 /// target[i] = source[i] + bias, negative values set to 0 when `relu` (NaN passes through, as in the engine's
-/// other ReLU kernels), by vectors (a ragged end as in copy_row).
+/// other ReLU kernels), by vectors as in masked_row.
 static inline __attribute__((always_inline)) void store_row(float *target, const float *source, int count, float bias,
                                                             int relu) {
     dl_vector b = (dl_vector){0} + bias, zero = (dl_vector){0};
@@ -81,13 +62,7 @@ static inline __attribute__((always_inline)) void store_row(float *target, const
     for (int i = 0;; i += 16) {
         if (i + 16 > count) i = count - 16;
         dl_vector value = LOAD_VECTOR(source + i) + b;
-        if (relu) {
-            // Lanes below 0 cleared bitwise (the comparison's lanes are all ones there).
-            dl_lanes bits, below = value < zero;
-            __builtin_memcpy(&bits, &value, sizeof bits);
-            bits &= ~below;
-            __builtin_memcpy(&value, &bits, sizeof bits);
-        }
+        if (relu) value = SELECT(value < zero, zero, value);
         STORE_VECTOR(target + i, value);
         if (i + 16 >= count) break;
     }
@@ -103,7 +78,7 @@ static void stage(const float *sample, int channels, int height, int width, int 
     memset(staged, 0, staged_floats(g, channels, kernelWidth) * sizeof(float));
     for (int c = 0; c < channels; c++)
         for (int y = 0; y < height; y++)
-            copy_row(staged + (size_t)c * g.plane + (size_t)(y + paddingHeight) * g.pitch + paddingWidth,
+            copy_run(staged + (size_t)c * g.plane + (size_t)(y + paddingHeight) * g.pitch + paddingWidth,
                      sample + ((size_t)c * height + y) * width, width);
 }
 
@@ -112,16 +87,15 @@ int dl_direct_conv_is_fast(void) { return DL_WIDE_REGISTERS(); }
 size_t dl_direct_conv_scratch_floats(int channels, int height, int width, int filters, int kernelHeight,
                                      int kernelWidth, int paddingHeight, int paddingWidth) {
     direct_grid g = grid_of(channels, height, width, kernelHeight, kernelWidth, paddingHeight, paddingWidth);
-    size_t packed = (size_t)(filters + FORWARD_FILTERS - 1) / FORWARD_FILTERS * FORWARD_FILTERS * g.taps;
     size_t sums = (size_t)(filters + GRADIENT_FILTERS - 1) / GRADIENT_FILTERS * GRADIENT_FILTERS * g.taps * 16;
-    // 64 more: split_scratch starts the regions after the staged sample and the packed weights on whole vectors.
-    return staged_floats(g, channels, kernelWidth) + FORWARD_FILTERS * g.gridVectors * 16 + packed + sums + 64;
+    // 16 more: split_scratch starts the grid after the staged sample on a whole vector.
+    return staged_floats(g, channels, kernelWidth) + FORWARD_FILTERS * g.gridVectors * 16 + sums + 16;
 }
 
 /// Scratch regions, in order: staged sample, grid rows (8: one forward block of filters, or one weight-gradient
-/// block of dZ), packed weights, weight-gradient sums (64-byte aligned when the scratch is).
+/// block of dZ), weight-gradient sums (64-byte aligned when the scratch is).
 typedef struct {
-    float *staged, *grid, *packed, *sums;
+    float *staged, *grid, *sums;
 } direct_scratch;
 
 static direct_scratch split_scratch(float *scratch, direct_grid g, int channels, int filters, int kernelWidth) {
@@ -129,28 +103,31 @@ static direct_scratch split_scratch(float *scratch, direct_grid g, int channels,
     size_t staged = (staged_floats(g, channels, kernelWidth) + 15) / 16 * 16;
     s.staged = scratch;
     s.grid = scratch + staged;
-    s.packed = s.grid + FORWARD_FILTERS * g.gridVectors * 16;
-    s.sums = s.packed + ((size_t)(filters + FORWARD_FILTERS - 1) / FORWARD_FILTERS * FORWARD_FILTERS * g.taps + 15) /
-                            16 * 16;
+    s.sums = s.grid + FORWARD_FILTERS * g.gridVectors * 16;
     return s;
 }
 
+size_t dl_direct_conv_packed_floats(int filters, int taps) {
+    return (size_t)(filters + FORWARD_FILTERS - 1) / FORWARD_FILTERS * FORWARD_FILTERS * taps;
+}
+
+void dl_direct_conv_pack_weights(const float *weight, int filters, int taps, float *packed) {
+    for (int block = 0; block * FORWARD_FILTERS < filters; block++)
+        for (int tap = 0; tap < taps; tap++)
+            for (int j = 0; j < FORWARD_FILTERS; j++) {
+                int f = block * FORWARD_FILTERS + j;
+                packed[((size_t)block * taps + tap) * FORWARD_FILTERS + j] =
+                    f < filters ? weight[(size_t)f * taps + tap] : 0;
+            }
+}
+
 DL_MULTIVERSION
-void dl_direct_conv_forward(const float *sample, int channels, int height, int width, const float *weight,
+void dl_direct_conv_forward(const float *sample, int channels, int height, int width, const float *packedWeights,
                             const float *bias, int relu, int filters, int kernelHeight, int kernelWidth,
                             int paddingHeight, int paddingWidth, float *scratch, float *output) {
     direct_grid g = grid_of(channels, height, width, kernelHeight, kernelWidth, paddingHeight, paddingWidth);
     direct_scratch s = split_scratch(scratch, g, channels, filters, kernelWidth);
     stage(sample, channels, height, width, paddingHeight, paddingWidth, g, kernelWidth, s.staged);
-    // Weights by blocks of 8 filters, tap-major: packed[(block·taps + tap)·8 + j] = weight[block·8 + j, tap], zero
-    // past the last filter.
-    for (int block = 0; block * FORWARD_FILTERS < filters; block++)
-        for (int tap = 0; tap < g.taps; tap++)
-            for (int j = 0; j < FORWARD_FILTERS; j++) {
-                int f = block * FORWARD_FILTERS + j;
-                s.packed[((size_t)block * g.taps + tap) * FORWARD_FILTERS + j] =
-                    f < filters ? weight[(size_t)f * g.taps + tap] : 0;
-            }
     // The tap shifts c·plane + ky·P + kx, in weight order.
     if (g.taps > DL_DIRECT_CONV_MAX_TAPS) __builtin_trap();
     int shifts[DL_DIRECT_CONV_MAX_TAPS];
@@ -159,7 +136,7 @@ void dl_direct_conv_forward(const float *sample, int channels, int height, int w
             for (int kx = 0; kx < kernelWidth; kx++) shifts[tap++] = c * g.plane + ky * g.pitch + kx;
     size_t gridStride = (size_t)g.gridVectors * 16;
     for (int block = 0; block * FORWARD_FILTERS < filters; block++) {
-        const float *w = s.packed + (size_t)block * g.taps * FORWARD_FILTERS;
+        const float *w = packedWeights + (size_t)block * g.taps * FORWARD_FILTERS;
         for (int o = 0; o < g.gridVectors * 16; o += 32) {
             dl_vector sums[FORWARD_FILTERS][2];
             for (int j = 0; j < FORWARD_FILTERS; j++) sums[j][0] = sums[j][1] = (dl_vector){0};
@@ -212,7 +189,7 @@ void dl_direct_conv_weight_gradient(const float *sample, int channels, int heigh
                 size_t at = ((size_t)f * g.outputHeight + y) * g.outputWidth;
                 float *row = s.grid + j * gridStride + (size_t)y * g.pitch;
                 if (reluOutput) masked_row(row, gradOutput + at, reluOutput + at, g.outputWidth);
-                else copy_row(row, gradOutput + at, g.outputWidth);
+                else copy_run(row, gradOutput + at, g.outputWidth);
             }
             if (biasGradient) {
                 // The grid row is zero outside the outputs: sum all of it, four vectors at a time.

@@ -15,34 +15,6 @@ static inline __attribute__((always_inline)) void tile_offsets(int first, int co
         offsets[t] = (int)(((first + t) / tileColumns) * m * width + ((first + t) % tileColumns) * m);
 }
 
-typedef float dl_half __attribute__((vector_size(32)));
-typedef float dl_quarter __attribute__((vector_size(16)));
-#define LOAD_HALF(p) ({ dl_half h_; __builtin_memcpy(&h_, (p), sizeof h_); h_; })
-#define STORE_HALF(p, v) do { dl_half h_ = (v); __builtin_memcpy((p), &h_, sizeof h_); } while (0)
-#define LOAD_QUARTER(p) ({ dl_quarter q_; __builtin_memcpy(&q_, (p), sizeof q_); q_; })
-#define STORE_QUARTER(p, v) do { dl_quarter q_ = (v); __builtin_memcpy((p), &q_, sizeof q_); } while (0)
-
-/// target[0 ..< count] = source[0 ..< count] in vectors that may overlap each other but never reach outside the run
-/// (a plane's rows are short: a copy loop's prologue and remainder, or a memcpy call, cost more than the copy).
-static inline __attribute__((always_inline)) void copy_run(float *restrict target, const float *restrict source,
-                                                           int count) {
-    if (count >= 16) {
-        int c = 0;
-        for (; c + 16 <= count; c += 16) STORE_VECTOR(target + c, LOAD_VECTOR(source + c));
-        if (c < count) STORE_VECTOR(target + count - 16, LOAD_VECTOR(source + count - 16));
-    } else if (count >= 8) {
-        dl_half first = LOAD_HALF(source), last = LOAD_HALF(source + count - 8);
-        STORE_HALF(target, first);
-        STORE_HALF(target + count - 8, last);
-    } else if (count >= 4) {
-        dl_quarter first = LOAD_QUARTER(source), last = LOAD_QUARTER(source + count - 4);
-        STORE_QUARTER(target, first);
-        STORE_QUARTER(target + count - 4, last);
-    } else {
-        for (int c = 0; c < count; c++) target[c] = source[c];
-    }
-}
-
 /// staged[r·width + c] = plane[(stride·r + top)·pitch + stride·c + left] where that row lies in [0, rowEnd) and that
 /// column in [0, columnEnd), else 0: one zero-bordered plane, small enough to stay in L1 while its tiles are read.
 /// With `bordersReady` the zeros are already there (the same bounds staged before) and only the inside is copied.
@@ -207,21 +179,6 @@ void dl_load_output_tiles(const float *planes, ptrdiff_t sampleStride, int heigh
                 }
     }
 }
-
-typedef int dl_mask __attribute__((vector_size(64)));
-
-/// Lanes of `a` where `mask` is set, of `b` elsewhere (bitwise, so it also carries float offsets exactly).
-#define SELECT(mask, a, b)                                                                                         \
-    ({                                                                                                             \
-        dl_mask m_ = (mask), a_, b_;                                                                               \
-        dl_vector r_;                                                                                              \
-        dl_vector av_ = (a), bv_ = (b);                                                                            \
-        __builtin_memcpy(&a_, &av_, sizeof a_);                                                                    \
-        __builtin_memcpy(&b_, &bv_, sizeof b_);                                                                    \
-        a_ = (a_ & m_) | (b_ & ~m_);                                                                               \
-        __builtin_memcpy(&r_, &a_, sizeof r_);                                                                     \
-        r_;                                                                                                        \
-    })
 
 DL_MULTIVERSION
 void dl_max_pool_planes(const float *source, int planes, int height, int width, int size, int stride,

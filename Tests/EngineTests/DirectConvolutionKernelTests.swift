@@ -29,6 +29,7 @@ final class DirectConvolutionKernelTests: XCTestCase {
                 let weights = random.floats(filters * g.columnRows)
                 let bias = index % 2 == 0 ? random.floats(filters) : nil
                 let relu = filters % 2 == 1
+                let packed = pack(weights, filters, g)
                 let spatial = g.outputHeight * g.outputWidth
                 var scratch = nanScratch(g, filters)
                 var output = [Float](repeating: .nan, count: g.batch * filters * spatial)
@@ -37,7 +38,7 @@ final class DirectConvolutionKernelTests: XCTestCase {
                     input.withUnsafeBufferPointer { x in
                         output.withUnsafeMutableBufferPointer { y in
                             dl_direct_conv_forward(x.baseAddress! + n * sampleSize, Int32(g.channels),
-                                                   Int32(g.height), Int32(g.width), weights, bias, relu ? 1 : 0,
+                                                   Int32(g.height), Int32(g.width), packed, bias, relu ? 1 : 0,
                                                    Int32(filters), Int32(g.kernelHeight), Int32(g.kernelWidth),
                                                    Int32(g.paddingHeight), Int32(g.paddingWidth), &scratch,
                                                    y.baseAddress! + n * filters * spatial)
@@ -65,7 +66,8 @@ final class DirectConvolutionKernelTests: XCTestCase {
             let weights = [Float](repeating: -0.25, count: filters * g.columnRows)
             var scratch = nanScratch(g, filters)
             var output = [Float](repeating: 7, count: filters * spatial)
-            dl_direct_conv_forward(input, Int32(g.channels), Int32(g.height), Int32(g.width), weights, [1, .nan, -50],
+            dl_direct_conv_forward(input, Int32(g.channels), Int32(g.height), Int32(g.width),
+                                   pack(weights, filters, g), [1, .nan, -50],
                                    1, Int32(filters), Int32(g.kernelHeight), Int32(g.kernelWidth),
                                    Int32(g.paddingHeight), Int32(g.paddingWidth), &scratch, &output)
             XCTAssertTrue(output[spatial..<2 * spatial].allSatisfy(\.isNaN), "\(g): NaN through the ReLU")
@@ -117,6 +119,13 @@ final class DirectConvolutionKernelTests: XCTestCase {
                             tolerance: 1e-4, "db \(what)")
             }
         }
+    }
+
+    /// The weights as dl_direct_conv_pack_weights packs them, in a buffer of NaN so that unpacked lanes would show.
+    private func pack(_ weights: [Float], _ filters: Int, _ g: ConvolutionGeometry) -> [Float] {
+        var packed = [Float](repeating: .nan, count: dl_direct_conv_packed_floats(Int32(filters), Int32(g.columnRows)))
+        dl_direct_conv_pack_weights(weights, Int32(filters), Int32(g.columnRows), &packed)
+        return packed
     }
 
     private func nanScratch(_ g: ConvolutionGeometry, _ filters: Int) -> [Float] {

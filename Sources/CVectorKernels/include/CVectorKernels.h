@@ -130,13 +130,21 @@ int dl_direct_conv_is_fast(void);
 size_t dl_direct_conv_scratch_floats(int channels, int height, int width, int filters, int kernelHeight,
                                      int kernelWidth, int paddingHeight, int paddingWidth);
 
+/// Floats of the weights [filters, taps] as dl_direct_conv_pack_weights packs them.
+size_t dl_direct_conv_packed_floats(int filters, int taps);
+
+/// The weights [filters, taps] (taps = channels × kernel height × kernel width) by blocks of 8 filters, tap-major:
+/// packed[(block·taps + tap)·8 + j] = weight[block·8 + j, tap], 0 past the last filter. Once per forward pass.
+void dl_direct_conv_pack_weights(const float *weight, int filters, int taps, float *packed);
+
 /// One sample of a stride-1 convolution, computed directly: output[f, y, x] = Σ_{c, ky, kx} weight[f, c, ky, kx]·
 /// padded[c, y + ky, x + kx] + bias[f] (no bias when NULL), negative values set to 0 when `relu` is non-zero (NaN
-/// passes), the sample zero-padded by paddingHeight/paddingWidth. The padded sample is staged in `scratch` with
-/// pitch P = width + 2·paddingWidth and every output computed at grid point y·P + x, so each tap reads one
-/// contiguous run at a fixed shift: no column matrix, 8 filters × 32 grid points per block of accumulators. For
-/// layers whose im2col GEMM would be thin (at most DL_DIRECT_CONV_MAX_TAPS channels × taps).
-void dl_direct_conv_forward(const float *sample, int channels, int height, int width, const float *weight,
+/// passes), the sample zero-padded by paddingHeight/paddingWidth and the weights packed by
+/// dl_direct_conv_pack_weights. The padded sample is staged in `scratch` with pitch P = width + 2·paddingWidth and
+/// every output computed at grid point y·P + x, so each tap reads one contiguous run at a fixed shift: no column
+/// matrix, 8 filters × 32 grid points per block of accumulators. For layers whose im2col GEMM would be thin (at
+/// most DL_DIRECT_CONV_MAX_TAPS channels × taps).
+void dl_direct_conv_forward(const float *sample, int channels, int height, int width, const float *packedWeights,
                             const float *bias, int relu, int filters, int kernelHeight, int kernelWidth,
                             int paddingHeight, int paddingWidth, float *scratch, float *output);
 
