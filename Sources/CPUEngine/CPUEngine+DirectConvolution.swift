@@ -40,13 +40,13 @@ extension CPUEngine {
         let perWorker: Int
 
         init(_ g: ConvolutionGeometry, filters: Int) {
-            func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
-            weightGradient = aligned(dl_direct_conv_scratch_floats(
+            weightGradient = alignedFloats(dl_direct_conv_scratch_floats(
                 Int32(g.channels), Int32(g.height), Int32(g.width), Int32(filters), Int32(g.kernelHeight),
                 Int32(g.kernelWidth), Int32(g.paddingHeight), Int32(g.paddingWidth)))
-            biasGradient = weightGradient + aligned(filters * g.columnRows)
-            packedWeights = biasGradient + aligned(filters)
-            perWorker = packedWeights + aligned(dl_direct_conv_packed_floats(Int32(filters), Int32(g.columnRows)))
+            biasGradient = weightGradient + alignedFloats(filters * g.columnRows)
+            packedWeights = biasGradient + alignedFloats(filters)
+            let packedFloats = dl_direct_conv_packed_floats(Int32(filters), Int32(g.columnRows))
+            perWorker = packedWeights + alignedFloats(packedFloats)
         }
     }
 

@@ -26,16 +26,15 @@ extension CPUEngine {
         let perWorker: Int
 
         init(_ g: ConvolutionGeometry, filters: Int) {
-            func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
-            let columnSize = aligned(g.columnRows * CPUEngine.columnChunkRows(g) * g.outputWidth)
+            let columnSize = alignedFloats(g.columnRows * CPUEngine.columnChunkRows(g) * g.outputWidth)
             columns = 0
             columnGradient = columnSize
             weightGradient = 2 * columnSize
-            biasGradient = weightGradient + aligned(filters * g.columnRows)
-            padded = biasGradient + aligned(filters)
+            biasGradient = weightGradient + alignedFloats(filters * g.columnRows)
+            padded = biasGradient + alignedFloats(filters)
             paddedSize = CPUEngine.stagedSampleSize(g)
-            paddedGradient = padded + aligned(paddedSize)
-            perWorker = paddedGradient + aligned(paddedSize)
+            paddedGradient = padded + alignedFloats(paddedSize)
+            perWorker = paddedGradient + alignedFloats(paddedSize)
         }
     }
 

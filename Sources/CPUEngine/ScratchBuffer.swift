@@ -21,3 +21,7 @@ final class ScratchBuffer: @unchecked Sendable {
 
     deinit { storage?.deallocate() }
 }
+
+/// `count` floats rounded up to whole 16-float vectors, so that scratch regions laid out one after another from a
+/// 64-byte aligned base each start 64-byte aligned.
+func alignedFloats(_ count: Int) -> Int { (count + 15) / 16 * 16 }

@@ -86,28 +86,28 @@ struct WinogradPlan {
         chunkSamples = max(1, min(samplesPerWorker, (Self.targetTiles + tilesPerSample / 2) / tilesPerSample))
         chunksPerWorker = (samplesPerWorker + chunkSamples - 1) / chunkSamples
 
-        func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
         let chunkTiles = chunkSamples * tilesPerSample
-        let paddedSize = aligned(chunkSamples * channels * paddedHeight * paddedWidth)
+        let paddedSize = alignedFloats(chunkSamples * channels * paddedHeight * paddedWidth)
         let area = alpha * alpha
         paddedGradient = 0
         stagedPlane = paddedGradient + paddedSize
-        tiles = stagedPlane + aligned(paddedHeight * paddedWidth + 8)  // dl_gather_tiles reads 8 floats per tile row
-        transformed = tiles + aligned(channels * area * chunkTiles)
-        products = transformed + aligned(area * channels * chunkTiles)
-        outputTiles = products + aligned(area * filters * chunkTiles)
-        scratch = outputTiles + aligned(filters * m * m * chunkTiles)
-        kernelGradient = scratch + aligned(area * WinogradTransform.lanes)
-        biasGradient = kernelGradient + aligned(area * filters * channels)
-        cachedInputs = biasGradient + aligned(filters)
-        cachedInputStride = aligned(area * channels * chunkTiles + 16)
+        // dl_gather_tiles reads 8 floats per tile row.
+        tiles = stagedPlane + alignedFloats(paddedHeight * paddedWidth + 8)
+        transformed = tiles + alignedFloats(channels * area * chunkTiles)
+        products = transformed + alignedFloats(area * channels * chunkTiles)
+        outputTiles = products + alignedFloats(area * filters * chunkTiles)
+        scratch = outputTiles + alignedFloats(filters * m * m * chunkTiles)
+        kernelGradient = scratch + alignedFloats(area * WinogradTransform.lanes)
+        biasGradient = kernelGradient + alignedFloats(area * filters * channels)
+        cachedInputs = biasGradient + alignedFloats(filters)
+        cachedInputStride = alignedFloats(area * channels * chunkTiles + 16)
         cachesInputs = workers * chunksPerWorker * cachedInputStride <= cacheFloats
         perWorker = cachedInputs + (cachesInputs ? chunksPerWorker : 1) * cachedInputStride
 
         kernels = 0
         let packedKernels = max(panelFilters * channels, panelChannels * filters)
-        kernelLines = aligned(area * packedKernels)
-        sharedCount = kernelLines + aligned(transform.kernel * transform.kernel * packedKernels)
+        kernelLines = alignedFloats(area * packedKernels)
+        sharedCount = kernelLines + alignedFloats(transform.kernel * transform.kernel * packedKernels)
     }
 
     /// The chunks a batch is cut into: `chunkSamples` samples each, the last one shorter. They fit the cache slots:
