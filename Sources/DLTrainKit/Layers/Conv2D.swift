@@ -5,9 +5,8 @@ import Engine
 /// Forward and backward are the engine's fused `convolutionForward`/`convolutionBackward` (by default one batched
 /// `im2col` and one GEMM `Y[F, N·OH·OW] = W[F, C·k·k] · cols`, permuted to NCHW, plus bias and activation; the CPU
 /// engine runs Winograd for stride-1 3×3 and 5×5 layers, direct kernels for thin stride-1 ones and per-sample GEMMs
-/// for the rest). Each layer owns its
-/// workspace, and its backward pass always follows its own forward pass with the same weights, as the engine
-/// requires.
+/// for the rest). Each layer owns its workspace, and its backward pass always follows its own forward pass with
+/// the same weights, as the engine requires.
 public final class Conv2D: Layer {
     public let name: String
     public let inputShape: Shape
