@@ -4,7 +4,7 @@ import XCTest
 
 /// A dense layer's backward products at batches of at most 16, which the CPU engine computes in one sweep over the
 /// weights: against the naive products, with tail columns (input counts that are not a multiple of 16, blocks of
-/// 1024 split over workers, an odd count of 16-column vectors), weight-row counts that are not a multiple of four,
+/// 256 split over workers, an odd count of 16-column vectors), weight-row counts that are not a multiple of four,
 /// rows that are and are not 64-byte aligned (streamed and plain stores), without an input gradient, and on 1–3
 /// threads. Both outputs start as NaN.
 final class CPUEngineDenseTests: XCTestCase {
