@@ -323,13 +323,10 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
     for (ptrdiff_t i = (ptrdiff_t)2 * outputHeight * width; i < (ptrdiff_t)height * width; i++) gradInput[i] = 0;
 }
 
-/// Columns of one block of dl_skinny_dense_backward, the pitch of its copies of the inputs and input-gradient sums
-/// (16 rows each, 17 KB apiece: both stay in L1), and how many weight rows ahead it prefetches. A block's 1 KB of
-/// each weight row is too short a run for the hardware prefetchers to follow from row to row, so the kernel asks
-/// for the rows 16 ahead itself (1.1-1.3x faster than 4 KB blocks left to the hardware, measured). The pitch is not
-/// a multiple of 1024 floats: rows that far apart fall on the same address modulo 4 KB, and loads that match an
-/// earlier store there wait for it (4K aliasing; 3x slower measured).
-enum { DENSE_BLOCK = 256, DENSE_PITCH = 272, DENSE_PREFETCH_ROWS = 16 };
+/// How many weight rows ahead dl_skinny_dense_backward prefetches. A block's piece of each weight row (256 B to
+/// 1 KB) is too short a run for the hardware prefetchers to follow from row to row, so the kernel asks for the rows
+/// 16 ahead itself (1.1-1.3x faster than 4 KB blocks left to the hardware, measured).
+enum { DENSE_PREFETCH_ROWS = 16 };
 
 /// `rows` weight rows against `vecs` 16-column vectors at a time (both constants after inlining): their weight
 /// gradients gw[r][t] = Σ_b dZ[b, n + r]·x[b][t], streamed out once, and (when `withInput`) the input-gradient sums
@@ -348,11 +345,11 @@ enum { DENSE_BLOCK = 256, DENSE_PITCH = 272, DENSE_PREFETCH_ROWS = 16 };
             }                                                                                                      \
         for (int b = 0; b < batch; b++)                                                                            \
             for (int u = 0; u < vecs; u++) {                                                                       \
-                dl_vector x = LOAD_VECTOR(inputs + b * DENSE_PITCH + 16 * (v + u));                               \
-                float *target = sums + b * DENSE_PITCH + 16 * (v + u);                                             \
+                dl_vector x = LOAD_VECTOR(inputs + b * pitch + 16 * (v + u));                                     \
+                float *target = sums + b * pitch + 16 * (v + u);                                                   \
                 dl_vector sum = withInput ? LOAD_VECTOR(target) : (dl_vector){0};                                  \
                 for (int r = 0; r < rows; r++) {                                                                   \
-                    float scale = z[r * 16 + b];                                                                   \
+                    float scale = z[r * lanes + b];                                                                \
                     gradient[r][u] += scale * x;                                                                   \
                     if (withInput) sum += scale * weights[r][u];                                                   \
                 }                                                                                                  \
@@ -370,7 +367,7 @@ enum { DENSE_BLOCK = 256, DENSE_PITCH = 272, DENSE_PREFETCH_ROWS = 16 };
 /// then the tail columns.
 #define DENSE_BACKWARD_ROWS(rows, withInput)                                                                       \
     do {                                                                                                           \
-        const float *z = gradLanes + (ptrdiff_t)n * 16;                                                            \
+        const float *z = gradLanes + (ptrdiff_t)n * lanes;                                                         \
         const float *w = weight + n * ldw + first;                                                                 \
         float *gw = gradWeight + n * ldgw + first;                                                                 \
         int streaming = ((uintptr_t)gw & 63) == 0 && ((ldgw * (ptrdiff_t)sizeof(float)) & 63) == 0;               \
@@ -382,8 +379,8 @@ enum { DENSE_BLOCK = 256, DENSE_PITCH = 272, DENSE_PREFETCH_ROWS = 16 };
             for (int t = 16 * vectors; t < width; t++) {                                                           \
                 float total = 0;                                                                                   \
                 for (int b = 0; b < batch; b++) {                                                                  \
-                    total += z[r * 16 + b] * inputs[b * DENSE_PITCH + t];                                          \
-                    if (withInput) sums[b * DENSE_PITCH + t] += z[r * 16 + b] * w[r * ldw + t];                    \
+                    total += z[r * lanes + b] * inputs[b * pitch + t];                                             \
+                    if (withInput) sums[b * pitch + t] += z[r * lanes + b] * w[r * ldw + t];                       \
                 }                                                                                                  \
                 gw[r * ldgw + t] = total;                                                                          \
             }                                                                                                      \
@@ -391,8 +388,8 @@ enum { DENSE_BLOCK = 256, DENSE_PITCH = 272, DENSE_PREFETCH_ROWS = 16 };
 
 /// All weight rows against one block, four at a time.
 static inline __attribute__((always_inline)) void dense_backward_block(
-    int batch, int units, const float *gradLanes, const float *inputs, const float *weight, ptrdiff_t ldw,
-    float *gradWeight, ptrdiff_t ldgw, float *sums, int first, int width, int withInput, int wide) {
+    int batch, int lanes, int units, const float *gradLanes, const float *inputs, int pitch, const float *weight,
+    ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw, float *sums, int first, int width, int withInput, int wide) {
     int vectors = width / 16, n = 0;
     for (; n + 4 <= units; n += 4) DENSE_BACKWARD_ROWS(4, withInput);
     for (; n < units; n++) DENSE_BACKWARD_ROWS(1, withInput);
@@ -402,26 +399,31 @@ DL_MULTIVERSION
 void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, const float *input, ptrdiff_t ldx,
                               const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
                               float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn) {
-    if (batch < 1 || batch > 16) __builtin_trap();  // the lanes and the block copies hold 16 rows
-    float *inputs = malloc(2 * 16 * DENSE_PITCH * sizeof(float));
+    if (batch < 1 || batch > 64) __builtin_trap();  // the lanes and the block copies hold at most 64 rows
+    // The copies of a block's inputs and input-gradient sums (17-20 KB apiece) stay in L1 next to the weights in
+    // flight. Their pitch is not a multiple of 1024 floats, nor is the gap between them: rows that far apart fall on
+    // the same address modulo 4 KB, and loads that match an earlier store there wait for it (4K aliasing; 3x
+    // slower measured).
+    int lanes = (batch + 15) / 16 * 16, block = dl_dense_backward_block_columns(batch), pitch = block + 16;
+    float *inputs = malloc((2 * (size_t)lanes * pitch + 16) * sizeof(float));
     if (!inputs) __builtin_trap();
-    float *sums = inputs + 16 * DENSE_PITCH;
+    float *sums = inputs + lanes * pitch + 16;
     // Two vectors per step hold 16 accumulators and weights: with 32 vector registers (the x86-64-v4 clone) about
     // 1.1x faster than one vector on dense1's shape; with 16 (AVX2, baseline) they spill, 1.3x slower (measured).
     int wide = DL_WIDE_REGISTERS();
-    for (int first = firstColumn; first < endColumn; first += DENSE_BLOCK) {
-        int width = endColumn - first < DENSE_BLOCK ? endColumn - first : DENSE_BLOCK;
+    for (int first = firstColumn; first < endColumn; first += block) {
+        int width = endColumn - first < block ? endColumn - first : block;
         for (int b = 0; b < batch; b++)
-            for (int t = 0; t < width; t++) inputs[b * DENSE_PITCH + t] = input[b * ldx + first + t];
+            for (int t = 0; t < width; t++) inputs[b * pitch + t] = input[b * ldx + first + t];
         if (gradInput) {
-            for (int i = 0; i < batch * DENSE_PITCH; i++) sums[i] = 0;
-            dense_backward_block(batch, units, gradLanes, inputs, weight, ldw, gradWeight, ldgw, sums, first, width,
-                                 1, wide);
+            for (int i = 0; i < batch * pitch; i++) sums[i] = 0;
+            dense_backward_block(batch, lanes, units, gradLanes, inputs, pitch, weight, ldw, gradWeight, ldgw, sums,
+                                 first, width, 1, wide);
             for (int b = 0; b < batch; b++)
-                for (int t = 0; t < width; t++) gradInput[b * ldgx + first + t] = sums[b * DENSE_PITCH + t];
+                for (int t = 0; t < width; t++) gradInput[b * ldgx + first + t] = sums[b * pitch + t];
         } else {
-            dense_backward_block(batch, units, gradLanes, inputs, weight, ldw, gradWeight, ldgw, sums, first, width,
-                                 0, wide);
+            dense_backward_block(batch, lanes, units, gradLanes, inputs, pitch, weight, ldw, gradWeight, ldgw, sums,
+                                 first, width, 0, wide);
         }
     }
     free(inputs);
@@ -432,8 +434,9 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
 
 DL_MULTIVERSION
 void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target) {
+    int lanes = (M + 15) / 16 * 16;
     for (int k = 0; k < K; k++)
-        for (int m = 0; m < 16; m++) target[(ptrdiff_t)k * 16 + m] = m < M ? A[m * lda + k] : 0;
+        for (int m = 0; m < lanes; m++) target[(ptrdiff_t)k * lanes + m] = m < M ? A[m * lda + k] : 0;
 }
 
 /// Eight output columns at once: eight accumulators of 16 lanes (the rows of C), each weight broadcast once.

@@ -107,15 +107,20 @@ void dl_skinny_gemm_nt(int M, int K, const float *transposedA, const float *B, p
 
 /// A dense layer's backward products at a small batch, in one sweep over the weights, for input columns
 /// firstColumn ..< endColumn: gradWeight[n, k] = Σ_b dZ[b, n]·input[b, k] and, when gradInput is not NULL,
-/// gradInput[b, k] = Σ_n dZ[b, n]·weight[n, k], both overwritten, for b < batch ≤ 16 and n < units. `gradLanes`
-/// holds dZ transposed (units rows of 16 floats, lanes ≥ batch zero; dl_transpose_to_lanes). Each weight is read
-/// once and each weight gradient written once (bypassing the caches where its rows are 64-byte aligned), so
-/// workers that split the columns share no output.
+/// gradInput[b, k] = Σ_n dZ[b, n]·weight[n, k], both overwritten, for b < batch ≤ 64 and n < units. `gradLanes`
+/// holds dZ transposed (dl_transpose_to_lanes of the batch's dZ). Each weight is read once and each weight gradient
+/// written once (bypassing the caches where its rows are 64-byte aligned), so workers that split the columns share
+/// no output. The columns go by blocks of dl_dense_backward_block_columns(batch).
 void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, const float *input, ptrdiff_t ldx,
                               const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
                               float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn);
 
-/// target[k·16 + m] = A[m·lda + k] for m < M ≤ 16, k < K, and 0 for M ≤ m < 16.
+/// How many input columns dl_skinny_dense_backward takes per block at `batch` rows: 256 up to 16 rows, 128 up to
+/// 32, 64 up to 64, so that its copies of the block's inputs and sums stay in L1.
+static inline int dl_dense_backward_block_columns(int batch) { return batch <= 16 ? 256 : batch <= 32 ? 128 : 64; }
+
+/// target[k·L + m] = A[m·lda + k] for m < M ≤ 64 and k < K, and 0 for M ≤ m < L, where L (the lanes) is M rounded up
+/// to a multiple of 16.
 void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target);
 
 /// The most taps (channels × kernel height × kernel width) the direct convolution kernels take; more trap.
