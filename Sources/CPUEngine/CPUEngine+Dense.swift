@@ -2,11 +2,11 @@ import CVectorKernels
 import Engine
 
 extension CPUEngine {
-    /// At batches of at most 64 the two backward products of a dense layer read and write more memory than they
-    /// compute: OpenBLAS packs all of W for `dZ·W` and writes `dW` in a separate pass (AlexNet's dense1 at batch 16:
-    /// 21 + 15 ms). `dl_skinny_dense_backward` reads each weight once and writes each weight gradient once, on the
-    /// engine's threads by blocks of input columns (fashion-mnist's dense1 at batch 64: 1.3-1.5x OpenBLAS's two
-    /// products, measured). Larger batches, and OpenBLAS's own threads, take the two `gemm`s.
+    /// At batches of at most 64 a dense layer's two backward products, as two `gemm`s, are two passes over memory:
+    /// OpenBLAS packs all of W for `dZ·W` and writes `dW` in another pass (AlexNet's dense1 at batch 16: 21 + 15
+    /// ms). `dl_skinny_dense_backward` reads each weight once and writes each weight gradient once, on the
+    /// engine's threads by blocks of input columns (fashion-mnist's dense1 at batch 64: 1.3-1.5x faster than
+    /// OpenBLAS's two products, measured). Larger batches, and OpenBLAS's own threads, take the two `gemm`s.
     public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
                               units: Int, gradWeight: Tensor, gradInput: Tensor?) throws {
         guard batch <= 64, batch > 0, inputs >= 256, units >= 16, !useOpenBLASThreads else {

@@ -400,14 +400,15 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
                               const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
                               float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn) {
     if (batch < 1 || batch > 64) __builtin_trap();  // the lanes and the block copies hold at most 64 rows
-    // The copies of a block's inputs and input-gradient sums (17-20 KB apiece) stay in L1 next to the weights in
-    // flight. Their pitch is not a multiple of 1024 floats, nor is the gap between them: rows that far apart fall on
-    // the same address modulo 4 KB, and loads that match an earlier store there wait for it (4K aliasing; 3x
-    // slower measured).
+    // The copies of a block's inputs and input-gradient sums (15-20 KB apiece, 34-40 KB together) stay in a 48 KB
+    // L1 next to the weights in flight. A step stores sums row b and then loads inputs row b + 1: where two such
+    // rows lie a multiple of 1024 floats apart they share an address modulo 4 KB, and the load waits for the store
+    // (4K aliasing; 3x slower measured). A pitch of block + 16 floats with the sums right after the inputs keeps
+    // every such pair off those distances at every batch (a 16-float gap between the copies would not at 16 rows).
     int lanes = (batch + 15) / 16 * 16, block = dl_dense_backward_block_columns(batch), pitch = block + 16;
-    float *inputs = malloc((2 * (size_t)lanes * pitch + 16) * sizeof(float));
+    float *inputs = malloc(2 * (size_t)lanes * pitch * sizeof(float));
     if (!inputs) __builtin_trap();
-    float *sums = inputs + lanes * pitch + 16;
+    float *sums = inputs + lanes * pitch;
     // Two vectors per step hold 16 accumulators and weights: with 32 vector registers (the x86-64-v4 clone) about
     // 1.1x faster than one vector on dense1's shape; with 16 (AVX2, baseline) they spill, 1.3x slower (measured).
     int wide = DL_WIDE_REGISTERS();
