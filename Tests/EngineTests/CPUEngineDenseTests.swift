@@ -14,7 +14,8 @@ final class CPUEngineDenseTests: XCTestCase {
             let engine = CPUEngine(threads: threads)
             for (batch, inputs, units, withInput) in [(1, 256, 16, true), (5, 1030, 19, true), (16, 2048, 64, true),
                                                       (7, 1296, 21, true), (3, 300, 17, false), (17, 1030, 23, true),
-                                                      (33, 600, 18, true), (64, 1296, 37, true), (48, 300, 16, false)] {
+                                                      (33, 600, 18, true), (64, 1296, 37, true), (48, 300, 16, false),
+                                                      (30, 520, 16, false), (50, 300, 19, false), (57, 700, 22, true)] {
                 let gradOutput = random.floats(batch * units)
                 let input = random.floats(batch * inputs)
                 let weight = random.floats(units * inputs)
