@@ -20,7 +20,7 @@ extension CPUEngine {
         let (dz, x, w, dw) = (try cpu(gradOutput).data, try cpu(input).data, try cpu(weight).data,
                               try cpu(gradWeight).data)
         let dx = try gradInput.map { try cpu($0).data }
-        gemmScratch.withFloats(units * ((batch + 15) / 16 * 16)) { lanes in
+        gemmScratch.withFloats(units * Int(dl_lanes(Int32(batch)))) { lanes in
             dl_transpose_to_lanes(Int32(batch), Int32(units), dz.base, units, lanes)
             let transposed = SendablePointer(lanes)
             // Blocks of whole 16-column vectors, each at least one of the kernel's column blocks.

@@ -405,7 +405,7 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
     // rows lie a multiple of 1024 floats apart they share an address modulo 4 KB, and the load waits for the store
     // (4K aliasing; 3x slower measured). A pitch of block + 16 floats with the sums right after the inputs keeps
     // every such pair off those distances at every batch (a 16-float gap between the copies would not at 16 rows).
-    int lanes = (batch + 15) / 16 * 16, block = dl_dense_backward_block_columns(batch), pitch = block + 16;
+    int lanes = dl_lanes(batch), block = dl_dense_backward_block_columns(batch), pitch = block + 16;
     float *inputs = malloc(2 * (size_t)lanes * pitch * sizeof(float));
     if (!inputs) __builtin_trap();
     float *sums = inputs + lanes * pitch;
@@ -435,7 +435,7 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
 
 DL_MULTIVERSION
 void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target) {
-    int lanes = (M + 15) / 16 * 16;
+    int lanes = dl_lanes(M);
     for (int k = 0; k < K; k++)
         for (int m = 0; m < lanes; m++) target[(ptrdiff_t)k * lanes + m] = m < M ? A[m * lda + k] : 0;
 }

@@ -119,8 +119,10 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
 /// 32, 64 up to 64, so that its copies of the block's inputs and sums (34-40 KB together) stay in a 48 KB L1.
 static inline int dl_dense_backward_block_columns(int batch) { return batch <= 16 ? 256 : batch <= 32 ? 128 : 64; }
 
-/// target[k·L + m] = A[m·lda + k] for m < M ≤ 64 and k < K, and 0 for M ≤ m < L, where L (the lanes) is M rounded up
-/// to a multiple of 16.
+/// How many lanes (floats per column) dl_transpose_to_lanes gives `rows` rows: `rows` rounded up to a multiple of 16.
+static inline int dl_lanes(int rows) { return (rows + 15) / 16 * 16; }
+
+/// target[k·L + m] = A[m·lda + k] for m < M ≤ 64 and k < K, and 0 for M ≤ m < L, where L = dl_lanes(M).
 void dl_transpose_to_lanes(int M, int K, const float *A, ptrdiff_t lda, float *target);
 
 /// The most taps (channels × kernel height × kernel width) the direct convolution kernels take; more trap.
