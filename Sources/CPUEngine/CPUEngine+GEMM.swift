@@ -21,12 +21,12 @@ extension CPUEngine {
         let (pa, pb, pc) = (a.data, b.data, c.data)
         let (ta, tb) = (transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans)
         if k <= 64, m * n >= 1 << 20, !useOpenBLASThreads {
-            // A thin inner dimension over a large C (a dense layer's weight gradient): OpenBLAS first writes β·C
-            // over the whole of C, then accumulates into it, three passes over memory. In row blocks of about
-            // 1.5 MB both passes stay in L2 and C goes out to memory once. Where 16 rows fit, blocks are whole
-            // multiples of 16 rows, OpenBLAS's tile height here: fashion-mnist's dense1 (1024 × 3136, k = 64) took
-            // 2.07 ms in blocks of 83 rows and 1.69–1.79 in blocks of 128 (two threads, hot caches). Every thread
-            // gets at least one block.
+            // A thin inner dimension over a large C (a dense layer's weight gradient where `denseBackward`'s
+            // one-sweep kernel does not run): OpenBLAS first writes β·C over the whole of C, then accumulates into
+            // it, three passes over memory. In row blocks of about 1.5 MB both passes stay in L2 and C goes out to
+            // memory once. Where 16 rows fit, blocks are whole multiples of 16 rows, OpenBLAS's tile height here:
+            // fashion-mnist's dense1 shape (1024 × 3136, k = 64) took 2.07 ms in blocks of 83 rows and 1.69–1.79
+            // in blocks of 128 (two threads, hot caches). Every thread gets at least one block.
             let fit = max(1, (3 << 17) / n)
             let tile = fit >= 16 ? (fit + 8) / 16 * 16 : fit
             let rowsPerBlock = max(1, min(tile, (m + threads - 1) / threads))
