@@ -98,7 +98,7 @@ typedef struct {
     float *staged, *grid, *sums;
 } direct_scratch;
 
-static direct_scratch split_scratch(float *scratch, direct_grid g, int channels, int filters, int kernelWidth) {
+static direct_scratch split_scratch(float *scratch, direct_grid g, int channels, int kernelWidth) {
     direct_scratch s;
     size_t staged = (staged_floats(g, channels, kernelWidth) + 15) / 16 * 16;
     s.staged = scratch;
@@ -126,7 +126,7 @@ void dl_direct_conv_forward(const float *sample, int channels, int height, int w
                             const float *bias, int relu, int filters, int kernelHeight, int kernelWidth,
                             int paddingHeight, int paddingWidth, float *scratch, float *output) {
     direct_grid g = grid_of(channels, height, width, kernelHeight, kernelWidth, paddingHeight, paddingWidth);
-    direct_scratch s = split_scratch(scratch, g, channels, filters, kernelWidth);
+    direct_scratch s = split_scratch(scratch, g, channels, kernelWidth);
     stage(sample, channels, height, width, paddingHeight, paddingWidth, g, kernelWidth, s.staged);
     // The tap shifts c·plane + ky·P + kx, in weight order.
     if (g.taps > DL_DIRECT_CONV_MAX_TAPS) __builtin_trap();
@@ -173,7 +173,7 @@ void dl_direct_conv_weight_gradient(const float *sample, int channels, int heigh
                                     int filters, int kernelHeight, int kernelWidth, int paddingHeight,
                                     int paddingWidth, int first, float *scratch) {
     direct_grid g = grid_of(channels, height, width, kernelHeight, kernelWidth, paddingHeight, paddingWidth);
-    direct_scratch s = split_scratch(scratch, g, channels, filters, kernelWidth);
+    direct_scratch s = split_scratch(scratch, g, channels, kernelWidth);
     int blocks = (filters + GRADIENT_FILTERS - 1) / GRADIENT_FILTERS;
     size_t gridStride = (size_t)g.gridVectors * 16;
     if (first) memset(s.sums, 0, (size_t)blocks * GRADIENT_FILTERS * g.taps * 16 * sizeof(float));
@@ -235,7 +235,7 @@ void dl_direct_conv_finish_weight_gradient(int channels, int height, int width, 
                                            int kernelWidth, int paddingHeight, int paddingWidth,
                                            const float *scratch, float *gradWeight) {
     direct_grid g = grid_of(channels, height, width, kernelHeight, kernelWidth, paddingHeight, paddingWidth);
-    direct_scratch s = split_scratch((float *)scratch, g, channels, filters, kernelWidth);
+    direct_scratch s = split_scratch((float *)scratch, g, channels, kernelWidth);
     for (int f = 0; f < filters; f++)
         for (int tap = 0; tap < g.taps; tap++) {
             const float *lanes = s.sums + ((size_t)f * g.taps + tap) * 16;
