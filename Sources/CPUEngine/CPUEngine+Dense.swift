@@ -9,17 +9,52 @@ extension CPUEngine {
     /// OpenBLAS's two products, measured). Larger batches, and OpenBLAS's own threads, take the two `gemm`s.
     public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
                               units: Int, gradWeight: Tensor, gradInput: Tensor?) throws {
-        guard batch <= 64, batch > 0, inputs >= 256, units >= 16, !useOpenBLASThreads else {
+        guard takesOneSweep(batch: batch, inputs: inputs, units: units) else {
             return try denseBackwardByGEMM(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs,
                                            units: units, gradWeight: gradWeight, gradInput: gradInput)
         }
+        try denseBackwardInOneSweep(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs,
+                                    units: units, gradWeight: gradWeight, gradInput: gradInput, step: nil)
+    }
+
+    /// Where `denseBackward` takes one sweep, the SGD step goes into it: each weight is updated as soon as its
+    /// gradient is in registers, so the weight gradient is never stored and read back, and the step's separate pass
+    /// over the weights, their gradients and velocities is saved (fashion-mnist's dense1: 51 MB of memory traffic
+    /// a step instead of 90). Bit for bit the same weights as `denseBackward` then `sgdStep`.
+    public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
+                              units: Int, gradWeight: Tensor, gradInput: Tensor?, applying step: SGDStep) throws {
+        guard takesOneSweep(batch: batch, inputs: inputs, units: units) else {
+            try denseBackward(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs, units: units,
+                              gradWeight: gradWeight, gradInput: gradInput)
+            return try sgdStep(parameter: weight, gradient: gradWeight, velocity: step.velocity,
+                               learningRate: step.learningRate, momentum: step.momentum,
+                               weightDecay: step.weightDecay, nesterov: step.nesterov)
+        }
+        try denseBackwardInOneSweep(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs,
+                                    units: units, gradWeight: gradWeight, gradInput: gradInput, step: step)
+    }
+
+    private func takesOneSweep(batch: Int, inputs: Int, units: Int) -> Bool {
+        batch <= 64 && batch > 0 && inputs >= 256 && units >= 16 && !useOpenBLASThreads
+    }
+
+    /// `dl_skinny_dense_backward` over the engine's threads; with `step`, the weights and velocities are updated in
+    /// place and `gradWeight` is left as it was.
+    private func denseBackwardInOneSweep(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int,
+                                         inputs: Int, units: Int, gradWeight: Tensor, gradInput: Tensor?,
+                                         step: SGDStep?) throws {
         try requireCount(batch * units, gradOutput, op: "denseBackward")
         try requireCount(batch * inputs, input, op: "denseBackward")
         try requireCount(units * inputs, weight, gradWeight, op: "denseBackward")
         if let gradInput { try requireCount(batch * inputs, gradInput, op: "denseBackward") }
+        if let step { try requireCount(units * inputs, step.velocity, op: "denseBackward") }
         let (dz, x, w, dw) = (try cpu(gradOutput).data, try cpu(input).data, try cpu(weight).data,
                               try cpu(gradWeight).data)
         let dx = try gradInput.map { try cpu($0).data }
+        let velocity = try step.map { try cpu($0.velocity).data }
+        let (learningRate, momentum, weightDecay) = (step?.learningRate ?? 0, step?.momentum ?? 0,
+                                                     step?.weightDecay ?? 0)
+        let nesterov: Int32 = step?.nesterov == true ? 1 : 0
         gemmScratch.withFloats(units * Int(dl_lanes(Int32(batch)))) { lanes in
             dl_transpose_to_lanes(Int32(batch), Int32(units), dz.base, units, lanes)
             let transposed = SendablePointer(lanes)
@@ -27,9 +62,16 @@ extension CPUEngine {
             let vectors = (inputs + 15) / 16
             let kernelBlock = Int(dl_dense_backward_block_columns(Int32(batch))) / 16
             forEachBlock(vectors, blocks: min(loop.balancedBlocks, vectors / kernelBlock)) { range in
-                dl_skinny_dense_backward(Int32(batch), Int32(units), transposed.base, x.base, inputs, w.base,
-                                         inputs, dw.base, inputs, dx?.base, inputs, Int32(range.lowerBound * 16),
-                                         Int32(min(inputs, range.upperBound * 16)))
+                let (first, end) = (Int32(range.lowerBound * 16), Int32(min(inputs, range.upperBound * 16)))
+                guard let velocity else {
+                    return dl_skinny_dense_backward(Int32(batch), Int32(units), transposed.base, x.base, inputs,
+                                                    w.base, inputs, dw.base, inputs, nil, dx?.base, inputs, first,
+                                                    end)
+                }
+                var update = dl_sgd_step(velocity: velocity.base, learningRate: learningRate, momentum: momentum,
+                                         weightDecay: weightDecay, nesterov: nesterov)
+                dl_skinny_dense_backward(Int32(batch), Int32(units), transposed.base, x.base, inputs, w.base, inputs,
+                                         nil, inputs, &update, dx?.base, inputs, first, end)
             }
         }
     }

@@ -323,24 +323,55 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
     for (ptrdiff_t i = (ptrdiff_t)2 * outputHeight * width; i < (ptrdiff_t)height * width; i++) gradInput[i] = 0;
 }
 
+/// sgdStep's update of one weight `*w` from its gradient, in the engine's order (g = grad + wd·w; v = μ·v + g;
+/// w −= lr·(nesterov ? g + μ·v : v)), each product and sum rounded on its own, as the Swift loop rounds them, so
+/// that the fused and the separate step agree bit for bit.
+static inline __attribute__((always_inline)) void sgd_step_scalar(const dl_sgd_step *s, float grad, float *w,
+                                                                   float *velocity) {
+#pragma clang fp contract(off)
+    float g = grad + s->weightDecay * *w;
+    float v = s->momentum * *velocity + g;
+    *velocity = v;
+    *w -= s->learningRate * (s->nesterov ? g + s->momentum * v : v);
+}
+
+/// sgd_step_scalar on 16 weights whose values are already in `*weights` (passed by address: a vector argument's
+/// ABI differs between the clones).
+static inline __attribute__((always_inline)) void sgd_step_vector(const dl_sgd_step *s, const dl_vector *weights,
+                                                                   const dl_vector *grad, float *w, float *velocity) {
+#pragma clang fp contract(off)
+    dl_vector g = *grad + s->weightDecay * *weights;
+    dl_vector v = s->momentum * LOAD_VECTOR(velocity) + g;
+    STORE_VECTOR(velocity, v);
+    dl_vector step = s->nesterov ? g + s->momentum * v : v;
+    STORE_VECTOR(w, *weights - s->learningRate * step);
+}
+
 /// How many weight rows ahead dl_skinny_dense_backward prefetches. A block's piece of each weight row (256 B to
 /// 1 KB) is too short a run for the hardware prefetchers to follow from row to row, so the kernel asks for the rows
 /// 16 ahead itself (1.1-1.3x faster than 4 KB blocks left to the hardware, measured).
 enum { DENSE_PREFETCH_ROWS = 16 };
 
 /// `rows` weight rows against `vecs` 16-column vectors at a time (both constants after inlining): their weight
-/// gradients gw[r][t] = Σ_b dZ[b, n + r]·x[b][t], streamed out once, and (when `withInput`) the input-gradient sums
-/// s[b][t] += Σ_r dZ[b, n + r]·w[r][t], read and written once per `rows` rows. Each sum starts from its stored
-/// value, so the step's only arithmetic is FMAs; two vectors per step (with four rows: eight independent
-/// weight-gradient chains) share each broadcast of dZ between two columns.
-#define DENSE_BACKWARD_STEP(rows, vecs, withInput)                                                                 \
+/// gradients gw[r][t] = Σ_b dZ[b, n + r]·x[b][t], streamed out once (or, when `withUpdate`, applied at once to the
+/// weights and velocities by sgd_step_vector), and (when `withInput`) the input-gradient sums s[b][t] +=
+/// Σ_r dZ[b, n + r]·w[r][t], read and written once per `rows` rows. Each sum starts from its stored value, so the
+/// step's only arithmetic is FMAs; two vectors per step (with four rows: eight independent weight-gradient chains)
+/// share each broadcast of dZ between two columns.
+#define DENSE_BACKWARD_STEP(rows, vecs, withInput, withUpdate)                                                     \
     do {                                                                                                           \
         dl_vector weights[rows][vecs], gradient[rows][vecs];                                                       \
         for (int r = 0; r < rows; r++)                                                                             \
             for (int u = 0; u < vecs; u++) {                                                                       \
                 weights[r][u] = LOAD_VECTOR(w + r * ldw + 16 * (v + u));                                           \
-                if (n + DENSE_PREFETCH_ROWS + r < units)                                                           \
-                    __builtin_prefetch(w + (DENSE_PREFETCH_ROWS + r) * ldw + 16 * (v + u), 0, 1);                  \
+                ptrdiff_t ahead = (DENSE_PREFETCH_ROWS + r) * ldw + 16 * (v + u);                                  \
+                if (n + DENSE_PREFETCH_ROWS + r >= units) {                                                        \
+                } else if (withUpdate) {                                                                           \
+                    __builtin_prefetch(w + ahead, 1, 1);                                                           \
+                    __builtin_prefetch(velocity + ahead, 1, 1);                                                    \
+                } else {                                                                                           \
+                    __builtin_prefetch(w + ahead, 0, 1);                                                           \
+                }                                                                                                  \
                 gradient[r][u] = (dl_vector){0};                                                                   \
             }                                                                                                      \
         for (int b = 0; b < batch; b++)                                                                            \
@@ -357,6 +388,11 @@ enum { DENSE_PREFETCH_ROWS = 16 };
             }                                                                                                      \
         for (int r = 0; r < rows; r++)                                                                             \
             for (int u = 0; u < vecs; u++) {                                                                       \
+                ptrdiff_t at = r * ldw + 16 * (v + u);                                                             \
+                if (withUpdate) {                                                                                  \
+                    sgd_step_vector(update, &weights[r][u], &gradient[r][u], w + at, velocity + at);              \
+                    continue;                                                                                      \
+                }                                                                                                  \
                 float *out = gw + r * ldgw + 16 * (v + u);                                                         \
                 if (streaming) __builtin_nontemporal_store(gradient[r][u], (dl_vector *)out);                     \
                 else STORE_VECTOR(out, gradient[r][u]);                                                            \
@@ -365,16 +401,17 @@ enum { DENSE_PREFETCH_ROWS = 16 };
 
 /// `rows` weight rows (a constant after inlining) against one block: two vectors per step when `wide`, else one,
 /// then the tail columns.
-#define DENSE_BACKWARD_ROWS(rows, withInput)                                                                       \
+#define DENSE_BACKWARD_ROWS(rows, withInput, withUpdate)                                                           \
     do {                                                                                                           \
         const float *z = gradLanes + (ptrdiff_t)n * lanes;                                                         \
-        const float *w = weight + n * ldw + first;                                                                 \
-        float *gw = gradWeight + n * ldgw + first;                                                                 \
+        float *w = weight + n * ldw + first;                                                                       \
+        float *velocity = withUpdate ? update->velocity + n * ldw + first : NULL;                                  \
+        float *gw = withUpdate ? NULL : gradWeight + n * ldgw + first;                                             \
         int streaming = ((uintptr_t)gw & 63) == 0 && ((ldgw * (ptrdiff_t)sizeof(float)) & 63) == 0;               \
         int v = 0;                                                                                                 \
         if (wide)                                                                                                  \
-            for (; v + 2 <= vectors; v += 2) DENSE_BACKWARD_STEP(rows, 2, withInput);                              \
-        for (; v < vectors; v++) DENSE_BACKWARD_STEP(rows, 1, withInput);                                          \
+            for (; v + 2 <= vectors; v += 2) DENSE_BACKWARD_STEP(rows, 2, withInput, withUpdate);                  \
+        for (; v < vectors; v++) DENSE_BACKWARD_STEP(rows, 1, withInput, withUpdate);                              \
         for (int r = 0; r < rows; r++)                                                                             \
             for (int t = 16 * vectors; t < width; t++) {                                                           \
                 float total = 0;                                                                                   \
@@ -382,23 +419,26 @@ enum { DENSE_PREFETCH_ROWS = 16 };
                     total += z[r * lanes + b] * inputs[b * pitch + t];                                             \
                     if (withInput) sums[b * pitch + t] += z[r * lanes + b] * w[r * ldw + t];                       \
                 }                                                                                                  \
-                gw[r * ldgw + t] = total;                                                                          \
+                if (withUpdate) sgd_step_scalar(update, total, w + r * ldw + t, velocity + r * ldw + t);          \
+                else gw[r * ldgw + t] = total;                                                                     \
             }                                                                                                      \
     } while (0)
 
 /// All weight rows against one block, four at a time.
 static inline __attribute__((always_inline)) void dense_backward_block(
-    int batch, int lanes, int units, const float *gradLanes, const float *inputs, int pitch, const float *weight,
-    ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw, float *sums, int first, int width, int withInput, int wide) {
+    int batch, int lanes, int units, const float *gradLanes, const float *inputs, int pitch, float *weight,
+    ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw, const dl_sgd_step *update, float *sums, int first, int width,
+    int withInput, int withUpdate, int wide) {
     int vectors = width / 16, n = 0;
-    for (; n + 4 <= units; n += 4) DENSE_BACKWARD_ROWS(4, withInput);
-    for (; n < units; n++) DENSE_BACKWARD_ROWS(1, withInput);
+    for (; n + 4 <= units; n += 4) DENSE_BACKWARD_ROWS(4, withInput, withUpdate);
+    for (; n < units; n++) DENSE_BACKWARD_ROWS(1, withInput, withUpdate);
 }
 
 DL_MULTIVERSION
 void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, const float *input, ptrdiff_t ldx,
-                              const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
-                              float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn) {
+                              float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
+                              const dl_sgd_step *update, float *gradInput, ptrdiff_t ldgx, int firstColumn,
+                              int endColumn) {
     if (batch < 1 || batch > 64) __builtin_trap();  // the lanes and the block copies hold at most 64 rows
     // The copies of a block's inputs and input-gradient sums (15-20 KB apiece, 34-40 KB together) stay in a 48 KB
     // L1 next to the weights in flight. A step stores sums row b and then loads inputs row b + 1: where two such
@@ -416,16 +456,20 @@ void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, cons
         int width = endColumn - first < block ? endColumn - first : block;
         for (int b = 0; b < batch; b++)
             for (int t = 0; t < width; t++) inputs[b * pitch + t] = input[b * ldx + first + t];
-        if (gradInput) {
+        if (gradInput)
             for (int i = 0; i < batch * pitch; i++) sums[i] = 0;
-            dense_backward_block(batch, lanes, units, gradLanes, inputs, pitch, weight, ldw, gradWeight, ldgw, sums,
-                                 first, width, 1, wide);
+        // Each combination of the flags is its own instance, with the flags constant.
+#define DENSE_BACKWARD_BLOCK(withInput, withUpdate)                                                                \
+    dense_backward_block(batch, lanes, units, gradLanes, inputs, pitch, weight, ldw, gradWeight, ldgw, update,      \
+                         sums, first, width, withInput, withUpdate, wide)
+        if (update && gradInput) DENSE_BACKWARD_BLOCK(1, 1);
+        else if (update) DENSE_BACKWARD_BLOCK(0, 1);
+        else if (gradInput) DENSE_BACKWARD_BLOCK(1, 0);
+        else DENSE_BACKWARD_BLOCK(0, 0);
+#undef DENSE_BACKWARD_BLOCK
+        if (gradInput)
             for (int b = 0; b < batch; b++)
                 for (int t = 0; t < width; t++) gradInput[b * ldgx + first + t] = sums[b * pitch + t];
-        } else {
-            dense_backward_block(batch, lanes, units, gradLanes, inputs, pitch, weight, ldw, gradWeight, ldgw, sums,
-                                 first, width, 0, wide);
-        }
     }
     free(inputs);
 #if defined(__x86_64__)

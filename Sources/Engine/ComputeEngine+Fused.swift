@@ -13,6 +13,14 @@ extension ComputeEngine {
                                 gradWeight: gradWeight, gradInput: gradInput)
     }
 
+    public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
+                              units: Int, gradWeight: Tensor, gradInput: Tensor?, applying step: SGDStep) throws {
+        try denseBackward(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs, units: units,
+                          gradWeight: gradWeight, gradInput: gradInput)
+        try sgdStep(parameter: weight, gradient: gradWeight, velocity: step.velocity, learningRate: step.learningRate,
+                    momentum: step.momentum, weightDecay: step.weightDecay, nesterov: step.nesterov)
+    }
+
     /// `denseBackward` as two `gemm`s: `dW[units, inputs] = dZᵀ·X`, then `dX[N, inputs] = dZ·W`.
     public func denseBackwardByGEMM(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
                                     units: Int, gradWeight: Tensor, gradInput: Tensor?) throws {

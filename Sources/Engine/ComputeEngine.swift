@@ -94,6 +94,13 @@ public protocol ComputeEngine: AnyObject {
     func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int, units: Int,
                        gradWeight: Tensor, gradInput: Tensor?) throws
 
+    /// `denseBackward`, then `sgdStep` of `weight` by `step` with the weight gradient: `gradInput` (when given) is
+    /// computed from the weights before the step. `gradWeight` is scratch: what it holds afterwards is unspecified,
+    /// since an engine may apply the step to each weight as soon as its gradient is known, without storing it.
+    /// Default: `denseBackward`, then `sgdStep`.
+    func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int, units: Int,
+                       gradWeight: Tensor, gradInput: Tensor?, applying step: SGDStep) throws
+
     /// `output = f(input)` elementwise; `output` may be `input`.
     func activate(_ activation: Activation, _ input: Tensor, into output: Tensor) throws
 

@@ -41,4 +41,57 @@ final class CPUEngineDenseTests: XCTestCase {
             }
         }
     }
+
+    /// The SGD step fused into the one-sweep backward against `denseBackward` then `sgdStep`, bit for bit: the
+    /// weights, velocities and input gradient, with and without Nesterov momentum, weight decay and an input
+    /// gradient, on 1–3 threads; the last two shapes take the two `gemm`s and the separate step.
+    func testSGDStepInTheBackwardSweepMatchesTheSeparateStepExactly() throws {
+        var random = TestRandom(seed: 61)
+        for threads in [1, 2, 3] {
+            let engine = CPUEngine(threads: threads)
+            for (batch, inputs, units, withInput, nesterov) in [
+                (1, 256, 16, true, false), (5, 1030, 19, true, true), (16, 2048, 64, false, false),
+                (33, 600, 18, true, false), (64, 1296, 37, true, true), (57, 700, 22, false, true),
+                (65, 300, 16, true, false), (8, 200, 16, true, true),
+            ] {
+                let (weightDecay, momentum): (Float, Float) = nesterov ? (0, 0.5) : (5e-4, 0.9)
+                let gradOutput = try engine.tensor(random.floats(batch * units), Shape(batch, units))
+                let input = try engine.tensor(random.floats(batch * inputs), Shape(batch, inputs))
+                let (weights, velocities) = (random.floats(units * inputs), random.floats(units * inputs))
+                var results: [[[Float]]] = []
+                for fused in [false, true] {
+                    let weight = try engine.tensor(weights, Shape(units, inputs))
+                    let velocity = try engine.tensor(velocities, Shape(units, inputs))
+                    let gradWeight = try engine.poisoned(Shape(units, inputs))
+                    let gradInput = withInput ? try engine.poisoned(Shape(batch, inputs)) : nil
+                    if fused {
+                        let step = SGDStep(velocity: velocity, learningRate: 0.05, momentum: momentum,
+                                           weightDecay: weightDecay, nesterov: nesterov)
+                        try engine.denseBackward(gradOutput, input: input, weight: weight, batch: batch,
+                                                 inputs: inputs, units: units, gradWeight: gradWeight,
+                                                 gradInput: gradInput, applying: step)
+                    } else {
+                        try engine.denseBackward(gradOutput, input: input, weight: weight, batch: batch,
+                                                 inputs: inputs, units: units, gradWeight: gradWeight,
+                                                 gradInput: gradInput)
+                        try engine.sgdStep(parameter: weight, gradient: gradWeight, velocity: velocity,
+                                           learningRate: 0.05, momentum: momentum, weightDecay: weightDecay,
+                                           nesterov: nesterov)
+                    }
+                    results.append(try [weight, velocity].map { try engine.download($0) }
+                                   + (gradInput.map { [try engine.download($0)] } ?? []))
+                }
+                let what = "batch \(batch), \(inputs) inputs, \(units) units, nesterov \(nesterov), \(threads) threads"
+                XCTAssertTrue(results[1][0] != weights, "the weights moved, \(what)")
+                for (name, separate, fused) in zip3(["weights", "velocities", "dX"], results[0], results[1]) {
+                    let differing = zip(fused, separate).filter { $0.bitPattern != $1.bitPattern }.count
+                    XCTAssertEqual(differing, 0, "\(name) differing of \(fused.count), \(what)")
+                }
+            }
+        }
+    }
+}
+
+private func zip3<A, B, C>(_ a: [A], _ b: [B], _ c: [C]) -> [(A, B, C)] {
+    zip(a, zip(b, c)).map { ($0, $1.0, $1.1) }
 }

@@ -105,15 +105,27 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
 void dl_skinny_gemm_nt(int M, int K, const float *transposedA, const float *B, ptrdiff_t ldb, float alpha, float beta,
                        float *C, ptrdiff_t ldc, int firstColumn, int endColumn);
 
+/// An SGD step for dl_skinny_dense_backward to apply to each weight as soon as its gradient is known, as the
+/// engine's sgdStep does: g = dW + weightDecay·w; v = momentum·v + g;
+/// w −= learningRate·(nesterov ? g + momentum·v : v). `velocity` has the weights' layout.
+typedef struct {
+    float *velocity;
+    float learningRate, momentum, weightDecay;
+    int nesterov;
+} dl_sgd_step;
+
 /// A dense layer's backward products at a small batch, in one sweep over the weights, for input columns
 /// firstColumn ..< endColumn: gradWeight[n, k] = Σ_b dZ[b, n]·input[b, k] and, when gradInput is not NULL,
 /// gradInput[b, k] = Σ_n dZ[b, n]·weight[n, k], both overwritten, for b < batch ≤ 64 and n < units. `gradLanes`
 /// holds dZ transposed (dl_transpose_to_lanes of the batch's dZ). Each weight is read once and each weight gradient
 /// written once (bypassing the caches where its rows are 64-byte aligned), so workers that split the columns share
-/// no output. The columns go by blocks of dl_dense_backward_block_columns(batch).
+/// no output. The columns go by blocks of dl_dense_backward_block_columns(batch). With `update` not NULL the
+/// gradient is not stored (gradWeight may be NULL): each weight and its velocity are updated in place instead,
+/// after gradInput has used the weight's old value, bit for bit as a separate sgdStep would.
 void dl_skinny_dense_backward(int batch, int units, const float *gradLanes, const float *input, ptrdiff_t ldx,
-                              const float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
-                              float *gradInput, ptrdiff_t ldgx, int firstColumn, int endColumn);
+                              float *weight, ptrdiff_t ldw, float *gradWeight, ptrdiff_t ldgw,
+                              const dl_sgd_step *update, float *gradInput, ptrdiff_t ldgx, int firstColumn,
+                              int endColumn);
 
 /// How many input columns dl_skinny_dense_backward takes per block at `batch` rows: 256 up to 16 rows, 128 up to
 /// 32, 64 up to 64, so that its copies of the block's inputs and sums (34-40 KB together) stay in a 48 KB L1.
