@@ -65,8 +65,11 @@ public struct DeviceComparison {
         let optimizer = try Optimizer(rule: UpdateRule(config.training.optimizer), parameters: network.parameters,
                                       engine: engine)
         let learningRate = config.training.optimizer.learningRate
-        func trainStep(_ index: Int) throws {
+        // As the trainer steps: layers that can apply their SGD update in the backward pass do. The profiled pass
+        // leaves every update to the optimizer, so that each layer's time is its forward and backward alone.
+        func trainStep(_ index: Int, updatesInLayers: Bool = true) throws {
             network.seedDropout(runSeed: 1, step: index)
+            if updatesInLayers { optimizer.offerUpdates(learningRate: learningRate) }
             _ = try network.computeGradients(images: input.images, labels: input.labels, batch: batch)
             try optimizer.step(learningRate: learningRate)
         }
@@ -85,7 +88,7 @@ public struct DeviceComparison {
         let profiler = LayerProfiler(layerCount: network.layers.count)
         network.profiler = profiler
         defer { network.profiler = nil }
-        for index in 0..<options.iterations { try trainStep(index) }
+        for index in 0..<options.iterations { try trainStep(index, updatesInLayers: false) }
         let iterations = Double(options.iterations)
         let layers = plan.layers.enumerated().map { index, layer in
             ComparisonReport.LayerTiming(

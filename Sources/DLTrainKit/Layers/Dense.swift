@@ -63,11 +63,17 @@ public final class Dense: Layer {
         if let bias {
             try engine.biasGradient(gradOutput, batch: batch, channels: units, spatial: 1, into: bias.gradient)
         }
-        // dW[out, in] = dZᵀ · X and dX[N, in] = dZ · W
+        // dW[out, in] = dZᵀ · X and dX[N, in] = dZ · W, and the optimizer's step on W where it is offered.
         let gradInput = computesInputGradient
             ? try buffers.tensor("gradInput", inputShape.batched(batch), on: engine, layer: name) : nil
-        try engine.denseBackward(gradOutput, input: input, weight: weight.value, batch: batch, inputs: inputs,
-                                 units: units, gradWeight: weight.gradient, gradInput: gradInput)
+        if case let .offered(step) = weight.update {
+            try engine.denseBackward(gradOutput, input: input, weight: weight.value, batch: batch, inputs: inputs,
+                                     units: units, gradWeight: weight.gradient, gradInput: gradInput, applying: step)
+            weight.update = .appliedByLayer
+        } else {
+            try engine.denseBackward(gradOutput, input: input, weight: weight.value, batch: batch, inputs: inputs,
+                                     units: units, gradWeight: weight.gradient, gradInput: gradInput)
+        }
         return gradInput ?? gradOutput
     }
 }

@@ -6,8 +6,11 @@ public final class Parameter {
     public let name: String
     /// The current values.
     public let value: Tensor
-    /// The gradient of the loss, overwritten by each backward pass.
+    /// The gradient of the loss, overwritten by each backward pass, except where the layer applied the step's
+    /// update itself (`update` is `.appliedByLayer`): then it holds nothing of that step.
     public let gradient: Tensor
+    /// Who applies this step's optimizer update.
+    var update = ParameterUpdate.optimizer
 
     /// Allocates value and gradient tensors of `shape` on `engine` and uploads `initialValues`.
     public init(name: String, shape: Shape, initialValues: [Float], engine: ComputeEngine) throws {
@@ -18,4 +21,14 @@ public final class Parameter {
         try initialValues.withUnsafeBufferPointer { try engine.upload($0, to: value) }
         try engine.fill(gradient, with: 0)
     }
+}
+
+/// Who applies a parameter's optimizer update in the current step.
+enum ParameterUpdate {
+    /// The optimizer, after the backward pass.
+    case optimizer
+    /// The parameter's layer may apply this SGD step in the backward pass, as soon as it has the gradient.
+    case offered(SGDStep)
+    /// The layer did: the optimizer leaves the parameter alone this step.
+    case appliedByLayer
 }

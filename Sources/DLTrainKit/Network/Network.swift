@@ -88,6 +88,8 @@ public final class Network {
         try hostLabels.withUnsafeBufferPointer { try engine.upload($0, to: labels) }
         let result = try engine.softmaxCrossEntropy(logits: logits, labels: labels, batch: batch, classes: classes,
                                                     gradLogits: gradLogits)
+        // A non-finite loss leaves every weight as it was, for the trainer to diagnose: no layer applies an update.
+        if !result.loss.isFinite { for parameter in parameters { parameter.update = .optimizer } }
         try backward(gradLogits)
         return result
     }

@@ -32,10 +32,26 @@ public final class Optimizer {
         }
     }
 
-    /// Updates every parameter from its gradient with `learningRate`.
+    /// Offers this step's update of every parameter to its layer, for plain SGD (Adam offers none): a layer that
+    /// applies it in the backward pass, as soon as it has the gradient, saves a pass over the weights
+    /// (`Dense`), and `step` updates only the parameters no layer did. Call before the backward pass, with the
+    /// learning rate `step` will get; nothing may read the gradients in between (a non-finite loss withdraws the
+    /// offers: `Network.computeGradients`).
+    func offerUpdates(learningRate: Float) {
+        guard case let .sgd(momentum, nesterov, weightDecay) = rule else { return }
+        for (parameter, state) in zip(parameters, stateTensors) {
+            parameter.update = .offered(SGDStep(velocity: state[0], learningRate: learningRate, momentum: momentum,
+                                                weightDecay: weightDecay, nesterov: nesterov))
+        }
+    }
+
+    /// Updates every parameter from its gradient with `learningRate`, except those their layer already updated.
     public func step(learningRate: Float) throws {
         stepCount += 1
         for (parameter, state) in zip(parameters, stateTensors) {
+            let update = parameter.update
+            parameter.update = .optimizer
+            if case .appliedByLayer = update { continue }
             switch rule {
             case let .sgd(momentum, nesterov, weightDecay):
                 try engine.sgdStep(parameter: parameter.value, gradient: parameter.gradient, velocity: state[0],

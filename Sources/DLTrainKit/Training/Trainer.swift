@@ -50,7 +50,8 @@ public final class Trainer {
     var bestAccuracy: Double?
     /// Where a resumed mid-epoch checkpoint left epoch `completedEpochs + 1`; used by that epoch only.
     var resumedProgress: EpochProgress?
-    /// Tests only: runs after each step's backward pass with the step number (1-based), to inject faults.
+    /// Tests only: runs after each step's backward pass with the step number (1-based), to inject faults. While it
+    /// is set, every update waits for the optimizer, after the hook (no layer applies one in the backward pass).
     var afterBackward: ((Int) throws -> Void)?
 
     /// Validates the config, checks the output folder, indexes the data and builds the network (restoring a
