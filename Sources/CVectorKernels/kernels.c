@@ -323,9 +323,13 @@ void dl_max_pool_2x2_backward_plane(const float *gradOutput, const float *indice
     for (ptrdiff_t i = (ptrdiff_t)2 * outputHeight * width; i < (ptrdiff_t)height * width; i++) gradInput[i] = 0;
 }
 
+#ifdef __FAST_MATH__
+#error "the fused SGD step matches sgdStep bit for bit only without fast math (which also ignores fp contract(off))"
+#endif
+
 /// sgdStep's update of one weight `*w` from its gradient, in the engine's order (g = grad + wd·w; v = μ·v + g;
 /// w −= lr·(nesterov ? g + μ·v : v)), each product and sum rounded on its own, as the Swift loop rounds them, so
-/// that the fused and the separate step agree bit for bit.
+/// that the fused and the separate step agree bit for bit (unless the build forces -ffp-contract=fast).
 static inline __attribute__((always_inline)) void sgd_step_scalar(const dl_sgd_step *s, float grad, float *w,
                                                                    float *velocity) {
 #pragma clang fp contract(off)
@@ -365,12 +369,13 @@ enum { DENSE_PREFETCH_ROWS = 16 };
             for (int u = 0; u < vecs; u++) {                                                                       \
                 weights[r][u] = LOAD_VECTOR(w + r * ldw + 16 * (v + u));                                           \
                 ptrdiff_t ahead = (DENSE_PREFETCH_ROWS + r) * ldw + 16 * (v + u);                                  \
-                if (n + DENSE_PREFETCH_ROWS + r >= units) {                                                        \
-                } else if (withUpdate) {                                                                           \
-                    __builtin_prefetch(w + ahead, 1, 1);                                                           \
-                    __builtin_prefetch(velocity + ahead, 1, 1);                                                    \
-                } else {                                                                                           \
-                    __builtin_prefetch(w + ahead, 0, 1);                                                           \
+                if (n + DENSE_PREFETCH_ROWS + r < units) {                                                         \
+                    if (withUpdate) {                                                                              \
+                        __builtin_prefetch(w + ahead, 1, 1);                                                       \
+                        __builtin_prefetch(velocity + ahead, 1, 1);                                                \
+                    } else {                                                                                       \
+                        __builtin_prefetch(w + ahead, 0, 1);                                                       \
+                    }                                                                                              \
                 }                                                                                                  \
                 gradient[r][u] = (dl_vector){0};                                                                   \
             }                                                                                                      \

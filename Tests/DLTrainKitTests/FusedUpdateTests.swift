@@ -48,6 +48,8 @@ final class FusedUpdateTests: XCTestCase {
             let dense = try XCTUnwrap(trainer.network.parameters.first { $0.name == "dense1.weight" })
             gradients.append(try trainer.network.engine.download(dense.gradient))
         }
+        // The gradient's contents after a fused step are the engine's business; all zeros (as allocated) here
+        // shows that the CPU engine's one sweep, which never stores it, ran every step.
         XCTAssertTrue(gradients[0].allSatisfy { $0 == 0 }, "the fused run never stores dense1's weight gradient")
         XCTAssertTrue(gradients[1].contains { $0 != 0 }, "the separate run does")
         XCTAssertEqual(Set(checkpoints[0].keys), Set(checkpoints[1].keys))
@@ -80,5 +82,22 @@ final class FusedUpdateTests: XCTestCase {
         try trainer.optimizer.step(learningRate: 0.05)
         XCTAssertTrue(try engine.download(dense.value).map(\.bitPattern) == updated.map(\.bitPattern))
         guard case .optimizer = dense.update else { return XCTFail("\(dense.update)") }
+    }
+
+    /// A learning rate of 1e12 blows the weights up through the fused updates (finite gradients, then non-finite
+    /// weights): the run stops at the same step naming the same weights as with the separate update.
+    func testADivergingFusedRunStopsAsTheSeparateOne() throws {
+        var errors: [TrainingError] = []
+        for fused in [true, false] {
+            XCTAssertThrowsError(try trainer(fused: fused, learningRate: 1e12).run()) { error in
+                guard let error = error as? TrainingError, case .nonFinite = error else { return XCTFail("\(error)") }
+                errors.append(error)
+            }
+        }
+        XCTAssertEqual(errors.count, 2)
+        XCTAssertEqual(errors.first, errors.last)
+        guard case let .nonFinite(_, step, location) = errors[0] else { return }
+        XCTAssertGreaterThan(step, 1)
+        XCTAssertTrue(location.hasPrefix("the weights "), location)
     }
 }

@@ -44,9 +44,11 @@ final class CPUEngineDenseTests: XCTestCase {
 
     /// The SGD step fused into the one-sweep backward against `denseBackward` then `sgdStep`, bit for bit: the
     /// weights, velocities and input gradient, with and without Nesterov momentum, weight decay and an input
-    /// gradient, on 1–3 threads; the last two shapes take the two `gemm`s and the separate step.
+    /// gradient, on 1–3 threads; the last two shapes take the two `gemm`s and the separate step. The one sweep
+    /// (not under `DLTRAIN_BLAS_THREADS=openblas`) never stores the weight gradient: it stays poisoned.
     func testSGDStepInTheBackwardSweepMatchesTheSeparateStepExactly() throws {
         var random = TestRandom(seed: 61)
+        let openBLASThreads = ProcessInfo.processInfo.environment["DLTRAIN_BLAS_THREADS"] == "openblas"
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads)
             for (batch, inputs, units, withInput, nesterov) in [
@@ -70,6 +72,9 @@ final class CPUEngineDenseTests: XCTestCase {
                         try engine.denseBackward(gradOutput, input: input, weight: weight, batch: batch,
                                                  inputs: inputs, units: units, gradWeight: gradWeight,
                                                  gradInput: gradInput, applying: step)
+                        let oneSweep = batch <= 64 && inputs >= 256 && !openBLASThreads
+                        XCTAssertEqual(try engine.download(gradWeight).allSatisfy(\.isNaN), oneSweep,
+                                       "the weight gradient stored only outside the one sweep")
                     } else {
                         try engine.denseBackward(gradOutput, input: input, weight: weight, batch: batch,
                                                  inputs: inputs, units: units, gradWeight: gradWeight,

@@ -65,11 +65,14 @@ public struct DeviceComparison {
         let optimizer = try Optimizer(rule: UpdateRule(config.training.optimizer), parameters: network.parameters,
                                       engine: engine)
         let learningRate = config.training.optimizer.learningRate
-        // As the trainer steps: layers that can apply their SGD update in the backward pass do. The profiled pass
-        // leaves every update to the optimizer, so that each layer's time is its forward and backward alone.
+        // As the trainer steps: layers that can apply their SGD update in the backward pass do, unless the config's
+        // `on_nonfinite: "skip"` checks the gradients first. The profiled pass leaves every update to the
+        // optimizer, so that each layer's time is its forward and backward alone.
+        let fusing = config.training.onNonFinite != .skip
         func trainStep(_ index: Int, updatesInLayers: Bool = true) throws {
             network.seedDropout(runSeed: 1, step: index)
-            if updatesInLayers { optimizer.offerUpdates(learningRate: learningRate) }
+            if updatesInLayers && fusing { optimizer.offerUpdates(learningRate: learningRate) }
+            defer { optimizer.clearOffers() }
             _ = try network.computeGradients(images: input.images, labels: input.labels, batch: batch)
             try optimizer.step(learningRate: learningRate)
         }

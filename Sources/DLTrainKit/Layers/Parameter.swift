@@ -6,8 +6,8 @@ public final class Parameter {
     public let name: String
     /// The current values.
     public let value: Tensor
-    /// The gradient of the loss, overwritten by each backward pass, except where the layer applied the step's
-    /// update itself (`update` is `.appliedByLayer`): then it holds nothing of that step.
+    /// The gradient of the loss, overwritten by each backward pass, except where the layer applied the optimizer's
+    /// update itself: then it may hold stale values (see `ComputeEngine.denseBackward(…applying:)`).
     public let gradient: Tensor
     /// Who applies this step's optimizer update.
     var update = ParameterUpdate.optimizer

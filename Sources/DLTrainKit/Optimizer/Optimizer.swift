@@ -45,6 +45,12 @@ public final class Optimizer {
         }
     }
 
+    /// Leaves every parameter's next update to the optimizer again: after a step that ended part-way (a thrown
+    /// error), so that no stale offer is applied by a later backward pass.
+    func clearOffers() {
+        for parameter in parameters { parameter.update = .optimizer }
+    }
+
     /// Updates every parameter from its gradient with `learningRate`, except those their layer already updated.
     public func step(learningRate: Float) throws {
         stepCount += 1

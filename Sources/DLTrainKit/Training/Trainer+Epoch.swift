@@ -76,6 +76,7 @@ extension Trainer {
         // Layers may apply plain SGD's updates in the backward pass, unless something reads the gradients between
         // the backward pass and the update: the skip policy's check, or the tests' hook.
         if !skipping && afterBackward == nil { optimizer.offerUpdates(learningRate: learningRate) }
+        defer { optimizer.clearOffers() }
         let result = try network.computeGradients(images: batch.images, labels: batch.labels, batch: batch.count)
         try afterBackward?(step + 1)
         let fault = result.loss.isFinite && !skipping ? nil : try nonFiniteFault(loss: result.loss, batch: batch)
