@@ -24,11 +24,9 @@ extension CPUEngine {
     public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
                               units: Int, gradWeight: Tensor, gradInput: Tensor?, applying step: SGDStep) throws {
         guard takesOneSweep(batch: batch, inputs: inputs, units: units) else {
-            try denseBackward(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs, units: units,
-                              gradWeight: gradWeight, gradInput: gradInput)
-            return try sgdStep(parameter: weight, gradient: gradWeight, velocity: step.velocity,
-                               learningRate: step.learningRate, momentum: step.momentum,
-                               weightDecay: step.weightDecay, nesterov: step.nesterov)
+            return try denseBackwardThenSGDStep(gradOutput, input: input, weight: weight, batch: batch,
+                                                inputs: inputs, units: units, gradWeight: gradWeight,
+                                                gradInput: gradInput, step: step)
         }
         try denseBackwardInOneSweep(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs,
                                     units: units, gradWeight: gradWeight, gradInput: gradInput, step: step)

@@ -15,6 +15,14 @@ extension ComputeEngine {
 
     public func denseBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int, inputs: Int,
                               units: Int, gradWeight: Tensor, gradInput: Tensor?, applying step: SGDStep) throws {
+        try denseBackwardThenSGDStep(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs,
+                                     units: units, gradWeight: gradWeight, gradInput: gradInput, step: step)
+    }
+
+    /// `denseBackward(…applying:)` as two ops: `denseBackward`, then `sgdStep` with the stored weight gradient.
+    public func denseBackwardThenSGDStep(_ gradOutput: Tensor, input: Tensor, weight: Tensor, batch: Int,
+                                         inputs: Int, units: Int, gradWeight: Tensor, gradInput: Tensor?,
+                                         step: SGDStep) throws {
         try denseBackward(gradOutput, input: input, weight: weight, batch: batch, inputs: inputs, units: units,
                           gradWeight: gradWeight, gradInput: gradInput)
         try sgdStep(parameter: weight, gradient: gradWeight, velocity: step.velocity, learningRate: step.learningRate,
