@@ -25,12 +25,7 @@ public enum SGEMMBenchmark {
         public var gigaFLOPsPerSecond: [Double]
 
         /// The median of the repeats.
-        public var median: Double {
-            let sorted = gigaFLOPsPerSecond.sorted()
-            guard !sorted.isEmpty else { return 0 }
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
+        public var median: Double { gigaFLOPsPerSecond.median }
 
         /// The best repeat.
         public var best: Double { gigaFLOPsPerSecond.max() ?? 0 }

@@ -14,6 +14,6 @@ struct DLTrain: ParsableCommand {
             """,
         version: DLTrainVersion.current,
         subcommands: [Train.self, Eval.self, Predict.self, Summary.self, Devices.self, CompareDevices.self,
-                      BenchGEMM.self]
+                      BenchGEMM.self, BenchMemory.self]
     )
 }

@@ -53,6 +53,8 @@ final class DeviceComparisonTests: XCTestCase {
             let projected = try XCTUnwrap(result.projectedTrainingSeconds, result.engine)
             XCTAssertEqual(projected, 6 * result.trainStepMilliseconds / 1000, accuracy: 1e-9)
             XCTAssertEqual(result.layers.map(\.name), plan.layers.map(\.name))
+            XCTAssertEqual(result.layers.map(\.forwardBytes), plan.layers.map { $0.forwardBytes(batch: 5) })
+            XCTAssertEqual(result.layers.map(\.backwardBytes), plan.layers.map { $0.backwardBytes(batch: 5) })
             XCTAssertEqual(result.layers.map(\.type), ["conv", "batchnorm", "maxpool", "conv", "avgpool", "dense",
                                                        "dropout", "dense"])
             for layer in result.layers {
@@ -105,8 +107,8 @@ final class DeviceComparisonTests: XCTestCase {
         let layers = try XCTUnwrap(engines[1]["layers"] as? [[String: Any]])
         XCTAssertEqual(layers.count, 8)
         for layer in layers {
-            XCTAssertEqual(Set(layer.keys), ["name", "type", "forward_flops", "backward_flops", "forward_ms",
-                                             "backward_ms", "gflops_per_second"])
+            XCTAssertEqual(Set(layer.keys), ["name", "type", "forward_flops", "backward_flops", "forward_bytes",
+                                             "backward_bytes", "forward_ms", "backward_ms", "gflops_per_second"])
         }
         let agreement = try XCTUnwrap(engines[1]["agreement"] as? [String: Any])
         XCTAssertEqual(Set(agreement.keys), ["logits", "loss", "gradients", "tolerance", "worst", "worst_tensor",

@@ -7,6 +7,10 @@ public struct ComparisonReport: Encodable, Sendable {
         /// FLOPs of the forward and the backward pass for one batch.
         public var forwardFLOPs: Double
         public var backwardFLOPs: Double
+        /// Bytes the forward and the backward pass cannot avoid moving for one batch: each input, output and
+        /// parameter tensor and each gradient read or written once (see `LayerPlan.forwardBytes`).
+        public var forwardBytes: Double
+        public var backwardBytes: Double
         public var forwardMilliseconds: Double
         public var backwardMilliseconds: Double
 
@@ -20,6 +24,8 @@ public struct ComparisonReport: Encodable, Sendable {
             case name, type
             case forwardFLOPs = "forward_flops"
             case backwardFLOPs = "backward_flops"
+            case forwardBytes = "forward_bytes"
+            case backwardBytes = "backward_bytes"
             case forwardMilliseconds = "forward_ms"
             case backwardMilliseconds = "backward_ms"
             case gigaFLOPsPerSecond = "gflops_per_second"
@@ -31,6 +37,8 @@ public struct ComparisonReport: Encodable, Sendable {
             try container.encode(type, forKey: .type)
             try container.encode(forwardFLOPs, forKey: .forwardFLOPs)
             try container.encode(backwardFLOPs, forKey: .backwardFLOPs)
+            try container.encode(forwardBytes, forKey: .forwardBytes)
+            try container.encode(backwardBytes, forKey: .backwardBytes)
             try container.encode(forwardMilliseconds, forKey: .forwardMilliseconds)
             try container.encode(backwardMilliseconds, forKey: .backwardMilliseconds)
             try container.encode(gigaFLOPsPerSecond, forKey: .gigaFLOPsPerSecond)

@@ -96,8 +96,8 @@ public struct DeviceComparison {
         let layers = plan.layers.enumerated().map { index, layer in
             ComparisonReport.LayerTiming(
                 name: layer.name, type: layer.config.kind.type.rawValue,
-                forwardFLOPs: Double(layer.forwardFLOPs * batch),
-                backwardFLOPs: Double(layer.forwardFLOPs * batch) * (index == 0 || !layer.hasWeights ? 1 : 2),
+                forwardFLOPs: Double(layer.forwardFLOPs * batch), backwardFLOPs: layer.backwardFLOPs(batch: batch),
+                forwardBytes: layer.forwardBytes(batch: batch), backwardBytes: layer.backwardBytes(batch: batch),
                 forwardMilliseconds: profiler.forwardSeconds[index] / iterations * 1000,
                 backwardMilliseconds: profiler.backwardSeconds[index] / iterations * 1000)
         }
@@ -123,15 +123,5 @@ public struct DeviceComparison {
     private static func trainingImageCount(_ data: DataConfig) -> Int? {
         guard let count = (try? ImageFolderDataset(root: URL(fileURLWithPath: data.train)))?.count else { return nil }
         return data.validationSplit.map { Int((Double(count) * (1 - $0)).rounded()) } ?? count
-    }
-}
-
-extension LayerPlan {
-    /// Conv and dense layers compute two GEMMs backward (weights and input), others about one pass.
-    var hasWeights: Bool {
-        switch config.kind {
-        case .conv, .dense: return true
-        default: return false
-        }
     }
 }
