@@ -1,16 +1,17 @@
 import CVectorKernels
-import Dispatch
 import Engine
 
-/// The machine's memory bandwidth: GB/s of the CPU engine's threads reading a buffer far larger than the caches
-/// (`dltrain bench-memory`). With the SGEMM ceiling it bounds each layer's time from below: a layer must do its
-/// FLOPs and move its bytes, so it takes at least max(FLOPs / ceiling, bytes / bandwidth).
+/// The machine's memory bandwidth: GB/s of the CPU engine's threads reading a buffer larger than the caches
+/// (`dltrain bench-memory`). With the SGEMM ceiling it gives a layer's roofline, max(FLOPs / ceiling, bytes moved /
+/// bandwidth): a model of the least time a layer whose data comes from memory can take.
 public enum MemoryBandwidthBenchmark {
     /// One measurement: every repeat's GB/s (10⁹ bytes per second).
     public struct Result: Sendable {
         public var bytes: Int
         public var threads: Int
         public var gigabytesPerSecond: [Double]
+        /// The last sweep's sum of the buffer's ones: the number of floats it read.
+        public var checksum: Double
 
         /// The median of the repeats.
         public var median: Double { gigabytesPerSecond.median }
@@ -33,8 +34,9 @@ public enum MemoryBandwidthBenchmark {
         let buffer = try engine.makeTensor([count], label: "bandwidth buffer")
         try engine.fill(buffer, with: 1)
         let data = try engine.cpu(buffer).data
+        var checksum = 0.0
         func sweep() throws {
-            let total = engine.loop.sum(count, itemCost: 1) { range in
+            checksum = engine.loop.sum(count, itemCost: 1) { range in
                 var total = 0.0
                 var start = range.lowerBound
                 while start < range.upperBound {
@@ -44,23 +46,13 @@ public enum MemoryBandwidthBenchmark {
                 }
                 return total
             }
-            guard total == Double(count) else {
-                throw EngineError.callFailed(call: "bench-memory sweep", status: "summed \(total) of \(count) ones")
+            guard checksum == Double(count) else {
+                throw EngineError.callFailed(call: "bench-memory sweep", status: "summed \(checksum) of \(count) ones")
             }
         }
-        try sweep()
-        var rates: [Double] = []
-        for _ in 0..<max(repeats, 1) {
-            var sweeps = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            var elapsed = 0.0
-            repeat {
-                try sweep()
-                sweeps += 1
-                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            } while elapsed < minimumSeconds
-            rates.append(Double(count * MemoryLayout<Float>.stride * sweeps) / elapsed / 1e9)
-        }
-        return Result(bytes: count * MemoryLayout<Float>.stride, threads: engine.threads, gigabytesPerSecond: rates)
+        let sweptBytes = count * MemoryLayout<Float>.stride
+        let rates = try BenchmarkTiming.rates(repeats: repeats, minimumSeconds: minimumSeconds,
+                                              workPerRun: Double(sweptBytes) / 1e9, sweep)
+        return Result(bytes: sweptBytes, threads: engine.threads, gigabytesPerSecond: rates, checksum: checksum)
     }
 }

@@ -1,6 +1,5 @@
 import COpenBLAS
 import Engine
-import Dispatch
 import Glibc
 
 /// The machine's SGEMM ceiling: GFLOP/s of row-major `cblas_sgemm` (`C = A·B`, `m×k · k×n`) on a thread count,
@@ -63,19 +62,8 @@ public enum SGEMMBenchmark {
         // The engine leaves OpenBLAS single-threaded unless told otherwise; the blas mode wants its pool.
         if mode == .blas { openblas_set_num_threads(Int32(engine.threads)) }
         defer { openblas_set_num_threads(Int32(engine.useOpenBLASThreads ? engine.threads : 1)) }
-        try product()
-        var rates: [Double] = []
-        for _ in 0..<max(repeats, 1) {
-            var runs = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            var elapsed = 0.0
-            repeat {
-                try product()
-                runs += 1
-                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            } while elapsed < minimumSeconds
-            rates.append(flops * Double(runs) / elapsed / 1e9)
-        }
+        let rates = try BenchmarkTiming.rates(repeats: repeats, minimumSeconds: minimumSeconds,
+                                              workPerRun: flops / 1e9, product)
         return Result(m: m, n: n, k: k, threads: engine.threads, mode: mode, gigaFLOPsPerSecond: rates)
     }
 }

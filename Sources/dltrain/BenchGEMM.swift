@@ -21,36 +21,25 @@ struct BenchGEMM: ParsableCommand {
     @Option(help: "The inner dimension.")
     var k = 1024
 
-    @Option(help: "Threads (default: all cores).")
-    var threads: Int?
-
     @Option(help: "blas or engine.")
     var mode = "blas"
 
-    @Option(help: "Timed repeats (each at least 0.2 s).")
-    var repeats = 5
-
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    @OptionGroup var options: BenchOptions
 
     func validate() throws {
         if m < 1 || n < 1 || k < 1 { throw ValidationError("--m, --n and --k must be at least 1") }
-        if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if SGEMMBenchmark.Mode(rawValue: mode) == nil { throw ValidationError("--mode must be blas or engine") }
     }
 
     func run() throws {
-        let result = try SGEMMBenchmark.measure(m: m, n: n, k: k, threads: threads ?? ProcessInfo.processInfo
-            .activeProcessorCount, mode: SGEMMBenchmark.Mode(rawValue: mode)!, repeats: repeats)
-        if json {
-            let object: [String: Any] = [
+        let result = try SGEMMBenchmark.measure(m: m, n: n, k: k, threads: options.threadCount,
+                                                mode: SGEMMBenchmark.Mode(rawValue: mode)!, repeats: options.repeats)
+        if options.json {
+            try options.printJSON([
                 "m": m, "n": n, "k": k, "threads": result.threads, "mode": mode, "core": OpenBLASCore.coreName,
                 "median_gflops": result.median, "best_gflops": result.best,
                 "repeats_gflops": result.gigaFLOPsPerSecond,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            ])
         } else {
             print(String(format: "sgemm %d×%d×%d, %d thread%@, %@ (%@): median %.1f GFLOP/s, best %.1f",
                          m, n, k, result.threads, result.threads == 1 ? "" : "s", mode, OpenBLASCore.coreName,

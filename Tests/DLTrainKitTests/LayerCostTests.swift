@@ -2,32 +2,39 @@ import Foundation
 import XCTest
 @testable import DLTrainKit
 
-/// The FLOPs and the unavoidable bytes compare-devices reports per layer, worked out by hand for the small net
-/// (batch 5; input 3×9×9 → conv1 5×9×9 → bn1 → pool 5×4×4 → conv2 6×2×2 → avgpool 6 → dense1 17 → dropout →
-/// dense2 3).
+/// The FLOPs and bytes compare-devices reports per layer, worked out by hand in floats for the small net (batch
+/// 5; input 3×9×9 → conv1 5×9×9 + ReLU → bn1 → maxpool 5×4×4 → conv2 6×2×2 + tanh → avgpool 6 → dense1 17 + ReLU →
+/// dropout → dense2 3) and for a net that starts with a pool and has a flatten.
 final class LayerCostTests: XCTestCase {
-    func testBytesCountEachTensorOnceAndTheFirstLayerHasNoInputGradient() throws {
+    func testEachLayerKindCountsTheTensorsItsPassesTouch() throws {
         let layers = try SmallNetConfig.make().networkPlan().layers
-        let batch = 5
-        // conv1 (first): forward reads 243 inputs and 140 parameters and writes 405 outputs per sample; backward
-        // reads dY and the input and writes the weight gradient, but no input gradient and no weights read.
-        XCTAssertEqual(layers[0].forwardBytes(batch: batch), 4 * Double(5 * (243 + 405) + 140))
-        XCTAssertEqual(layers[0].backwardBytes(batch: batch), 4 * Double(5 * (405 + 243) + 140))
-        XCTAssertEqual(layers[0].backwardFLOPs(batch: batch), Double(layers[0].forwardFLOPs * batch))
-        // bn1: 10 parameters; backward also writes dX and reads the scale and shift.
-        XCTAssertEqual(layers[1].forwardBytes(batch: batch), 4 * Double(5 * 810 + 10))
-        XCTAssertEqual(layers[1].backwardBytes(batch: batch), 4 * Double(5 * 810 + 10 + 5 * 405 + 10))
-        // dense1: 6 → 17, 119 parameters; two products backward.
-        XCTAssertEqual(layers[5].forwardBytes(batch: batch), 4 * Double(5 * (6 + 17) + 119))
-        XCTAssertEqual(layers[5].backwardBytes(batch: batch), 4 * Double(5 * (17 + 6) + 119 + 5 * 6 + 119))
-        XCTAssertEqual(layers[5].backwardFLOPs(batch: batch), Double(2 * layers[5].forwardFLOPs * batch))
-        // dropout: no parameters.
-        XCTAssertEqual(layers[6].forwardBytes(batch: batch), 4 * Double(5 * 34))
-        XCTAssertEqual(layers[6].backwardBytes(batch: batch), 4 * Double(5 * 51))
-        XCTAssertEqual(layers[6].backwardFLOPs(batch: batch), Double(layers[6].forwardFLOPs * batch))
+        func floats(_ index: Int) -> [Int] {
+            [Int(layers[index].forwardBytes(batch: 5)) / 4, Int(layers[index].backwardBytes(batch: 5)) / 4]
+        }
+        func expect(_ index: Int, _ forward: Int, _ backward: Int, line: UInt = #line) {
+            XCTAssertEqual(floats(index), [forward, backward], layers[index].name, line: line)
+        }
+        // conv1, first: X 1215, 140 parameters, Y 2025; backward dY, X, dW and Y for the ReLU, no W and no dX.
+        expect(0, 1215 + 140 + 2025, 2025 + 1215 + 140 + 2025)
+        // bn1: backward reads dY, X and the scale, writes dX and the parameter gradients.
+        expect(1, 2025 + 10 + 2025, 2025 + 2 * 2025 + 2 * 10)
+        // maxpool: forward also writes the winning positions; backward reads dY and them, writes dX.
+        expect(2, 2025 + 2 * 400, 2 * 400 + 2025)
+        // conv2 with tanh: 276 parameters; backward adds W read and dX written.
+        expect(3, 400 + 276 + 120, 120 + 400 + 276 + 120 + 276 + 400)
+        // avgpool: backward reads dY and writes dX only.
+        expect(4, 120 + 30, 30 + 120)
+        // dense1 with ReLU, then dropout (mask written forward, read backward, dX in place).
+        expect(5, 30 + 119 + 85, 85 + 30 + 119 + 85 + 119 + 30)
+        expect(6, 85 + 2 * 85, 2 * 85 + 85)
+        // dense2, linear: no Y read backward.
+        expect(7, 85 + 54 + 15, 15 + 85 + 54 + 54 + 85)
+        XCTAssertEqual(layers[0].backwardFLOPs(batch: 5), Double(layers[0].forwardFLOPs * 5))
+        XCTAssertEqual(layers[5].backwardFLOPs(batch: 5), Double(2 * layers[5].forwardFLOPs * 5))
+        XCTAssertEqual(layers[2].backwardFLOPs(batch: 5), Double(layers[2].forwardFLOPs * 5))
     }
 
-    func testFlattenMovesNothing() throws {
+    func testAFirstPoolDoesNothingBackwardAndFlattenMovesNothing() throws {
         let json = """
             {
               "name": "flatten",
@@ -37,8 +44,12 @@ final class LayerCostTests: XCTestCase {
             }
             """
         let layers = try Config(jsonData: Data(json.utf8), file: "flatten test config").networkPlan().layers
+        XCTAssertEqual(layers[0].forwardBytes(batch: 2), 4 * Double(2 * 16 + 2 * 2 * 4))
+        XCTAssertEqual(layers[0].backwardBytes(batch: 2), 0)
+        XCTAssertEqual(layers[0].backwardFLOPs(batch: 2), 0)
         XCTAssertEqual(layers[1].forwardBytes(batch: 2), 0)
         XCTAssertEqual(layers[1].backwardBytes(batch: 2), 0)
         XCTAssertEqual(layers[2].forwardBytes(batch: 2), 4 * Double(2 * (4 + 3) + 15))
+        XCTAssertEqual(layers[2].backwardBytes(batch: 2), 4 * Double(2 * (3 + 4) + 15 + 15 + 2 * 4))
     }
 }

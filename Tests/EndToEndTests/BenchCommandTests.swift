@@ -26,7 +26,7 @@ final class BenchCommandTests: XCTestCase {
     }
 
     func testBenchMemoryPrintsItsBandwidthAsJSON() throws {
-        let object = try json(["bench-memory", "--megabytes", "16", "--threads", "2", "--repeats", "3", "--json"])
+        let object = try json(["bench-memory", "--mib", "16", "--threads", "2", "--repeats", "3", "--json"])
         XCTAssertEqual(Set(object.keys), ["bytes", "threads", "median_gbps", "best_gbps", "repeats_gbps"])
         XCTAssertEqual(object["bytes"] as? Int, 16 << 20)
         XCTAssertEqual(object["threads"] as? Int, 2)
@@ -37,8 +37,8 @@ final class BenchCommandTests: XCTestCase {
     }
 
     func testBenchMemoryRefusesAnEmptyBuffer() throws {
-        let result = try BinaryRunner.run(["bench-memory", "--megabytes", "0"], in: folder)
+        let result = try BinaryRunner.run(["bench-memory", "--mib", "0"], in: folder)
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.standardError.contains("--megabytes must be at least 1"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("--mib must be at least 1"), result.standardError)
     }
 }

@@ -34,6 +34,7 @@ final class MemoryBandwidthBenchmarkTests: XCTestCase {
             let result = try MemoryBandwidthBenchmark.measure(bytes: 12 << 20 + 20, threads: threads, repeats: 2,
                                                               minimumSeconds: 0.01)
             XCTAssertEqual(result.bytes, 12 << 20 + 20)
+            XCTAssertEqual(result.checksum, Double((12 << 20 + 20) / 4), "every float read once per sweep")
             XCTAssertEqual(result.threads, threads)
             XCTAssertEqual(result.gigabytesPerSecond.count, 2)
             for rate in result.gigabytesPerSecond { XCTAssertTrue(rate.isFinite && rate > 0, "\(rate)") }

@@ -7,8 +7,8 @@ public struct ComparisonReport: Encodable, Sendable {
         /// FLOPs of the forward and the backward pass for one batch.
         public var forwardFLOPs: Double
         public var backwardFLOPs: Double
-        /// Bytes the forward and the backward pass cannot avoid moving for one batch: each input, output and
-        /// parameter tensor and each gradient read or written once (see `LayerPlan.forwardBytes`).
+        /// Bytes the forward and the backward pass move for one batch when each tensor they touch is read or
+        /// written once (see `LayerPlan.forwardBytes` and `backwardBytes`).
         public var forwardBytes: Double
         public var backwardBytes: Double
         public var forwardMilliseconds: Double

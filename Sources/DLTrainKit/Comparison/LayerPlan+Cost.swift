@@ -1,32 +1,54 @@
 extension LayerPlan {
-    /// Conv and dense layers compute two GEMMs backward (weights and input), others about one pass.
-    private var hasWeights: Bool {
+    /// FLOPs of a backward pass over `batch` samples: twice the forward's for conv and dense layers (the weight
+    /// and the input gradient), once for the other layers. The first layer computes no input gradient: a conv or
+    /// dense layer there does its weight gradient alone, a pooling layer nothing.
+    func backwardFLOPs(batch: Int) -> Double {
+        let forward = Double(forwardFLOPs * batch)
         switch config.kind {
-        case .conv, .dense: return true
-        default: return false
+        case .conv, .dense: return index == 0 ? forward : 2 * forward
+        case .maxpool, .avgpool, .globalAvgpool: return index == 0 ? 0 : forward
+        default: return forward
         }
     }
 
-    /// FLOPs of a backward pass over `batch` samples: twice the forward's for conv and dense layers (the weight
-    /// and the input gradient), once for the others and for the first layer, which computes no input gradient.
-    func backwardFLOPs(batch: Int) -> Double {
-        Double(forwardFLOPs * batch) * (index == 0 || !hasWeights ? 1 : 2)
-    }
-
-    /// Bytes a forward pass over `batch` samples cannot avoid moving: the input read, the parameters read and the
-    /// output written, each once, as float32 (none for flatten, which only reshapes).
+    /// Bytes a forward pass over `batch` samples moves when each tensor it touches is read or written once, as
+    /// float32: the input and the parameters read, the output written, and what training keeps for the backward
+    /// pass (max pooling's winning positions, dropout's mask). Flatten only reshapes.
     func forwardBytes(batch: Int) -> Double {
-        if case .flatten = config.kind { return 0 }
-        return 4 * Double(batch * (inputCount + outputCount) + parameterCount)
+        let (input, output) = (batch * inputCount, batch * outputCount)
+        switch config.kind {
+        case .flatten: return 0
+        case .maxpool, .dropout: return 4 * Double(input + 2 * output)
+        default: return 4 * Double(input + parameterCount + output)
+        }
     }
 
-    /// Bytes a backward pass over `batch` samples cannot avoid moving, each tensor once, as float32: the output
-    /// gradient and the input read and the parameters' gradients written; except in the first layer, also the
-    /// input gradient written and the parameters read (a conv or dense layer needs its weights for it).
+    /// Bytes a backward pass over `batch` samples moves when each tensor it touches is read or written once, as
+    /// float32, as the layers run it: the output gradient read and the input gradient written (in place for
+    /// dropout and activations), with what each kind reads besides — a conv or dense layer's input, its output for
+    /// a fused activation, its weights for the input gradient, and its weight gradient written; max pooling's
+    /// positions; batch norm's input, scale and parameter gradients; an activation's output; dropout's mask. In
+    /// the first layer, conv, dense and pooling layers compute no input gradient (pooling then does nothing).
     func backwardBytes(batch: Int) -> Double {
-        if case .flatten = config.kind { return 0 }
-        let inputGradient = index == 0 ? 0 : batch * inputCount + parameterCount
-        return 4 * Double(batch * (outputCount + inputCount) + parameterCount + inputGradient)
+        let (input, output, parameters) = (batch * inputCount, batch * outputCount, parameterCount)
+        let first = index == 0
+        let floats: Int
+        switch config.kind {
+        case .conv(let conv): floats = weightedBackward(conv.activation, input, output, first: first)
+        case .dense(let dense): floats = weightedBackward(dense.activation, input, output, first: first)
+        case .maxpool: floats = first ? 0 : 2 * output + input
+        case .avgpool, .globalAvgpool: floats = first ? 0 : output + input
+        case .batchnorm: floats = output + 2 * input + 2 * parameters
+        case .dropout, .relu, .leakyReLU, .sigmoid, .tanh: floats = 2 * output + input
+        case .flatten: floats = 0
+        }
+        return 4 * Double(floats)
+    }
+
+    /// A conv or dense layer's backward floats: dY and X read, dW written, Y read for a fused activation, and
+    /// outside the first layer W read and dX written.
+    private func weightedBackward(_ activation: ActivationConfig, _ input: Int, _ output: Int, first: Bool) -> Int {
+        output + input + parameterCount + (activation == .linear ? 0 : output) + (first ? 0 : parameterCount + input)
     }
 
     private var inputCount: Int { inputShape.reduce(1, *) }
