@@ -4,12 +4,15 @@ import XCTest
 
 /// The FLOPs and bytes compare-devices reports per layer, worked out by hand in floats for the small net (batch
 /// 5; input 3×9×9 → conv1 5×9×9 + ReLU → bn1 → maxpool 5×4×4 → conv2 6×2×2 + tanh → avgpool 6 → dense1 17 + ReLU →
-/// dropout → dense2 3) and for a net that starts with a pool and has a flatten.
+/// dropout → dense2 3) and for a net that starts with a pool and a flatten before its first layer with parameters.
 final class LayerCostTests: XCTestCase {
     func testEachLayerKindCountsTheTensorsItsPassesTouch() throws {
-        let layers = try SmallNetConfig.make().networkPlan().layers
+        let plan = try SmallNetConfig.make().networkPlan()
+        let layers = plan.layers
+        XCTAssertEqual(plan.firstTrainableIndex, 0)
         func floats(_ index: Int) -> [Int] {
-            [Int(layers[index].forwardBytes(batch: 5)) / 4, Int(layers[index].backwardBytes(batch: 5)) / 4]
+            let layer = layers[index]
+            return [Int(layer.forwardBytes(batch: 5)) / 4, Int(layer.backwardBytes(batch: 5, firstTrainable: 0)) / 4]
         }
         func expect(_ index: Int, _ forward: Int, _ backward: Int, line: UInt = #line) {
             XCTAssertEqual(floats(index), [forward, backward], layers[index].name, line: line)
@@ -29,12 +32,12 @@ final class LayerCostTests: XCTestCase {
         expect(6, 85 + 2 * 85, 2 * 85 + 85)
         // dense2, linear: no Y read backward.
         expect(7, 85 + 54 + 15, 15 + 85 + 54 + 54 + 85)
-        XCTAssertEqual(layers[0].backwardFLOPs(batch: 5), Double(layers[0].forwardFLOPs * 5))
-        XCTAssertEqual(layers[5].backwardFLOPs(batch: 5), Double(2 * layers[5].forwardFLOPs * 5))
-        XCTAssertEqual(layers[2].backwardFLOPs(batch: 5), Double(layers[2].forwardFLOPs * 5))
+        XCTAssertEqual(layers[0].backwardFLOPs(batch: 5, firstTrainable: 0), Double(layers[0].forwardFLOPs * 5))
+        XCTAssertEqual(layers[5].backwardFLOPs(batch: 5, firstTrainable: 0), Double(2 * layers[5].forwardFLOPs * 5))
+        XCTAssertEqual(layers[2].backwardFLOPs(batch: 5, firstTrainable: 0), Double(layers[2].forwardFLOPs * 5))
     }
 
-    func testAFirstPoolDoesNothingBackwardAndFlattenMovesNothing() throws {
+    func testNothingMovesBackwardBelowTheFirstLayerWithParameters() throws {
         let json = """
             {
               "name": "flatten",
@@ -43,13 +46,17 @@ final class LayerCostTests: XCTestCase {
               "training": { "epochs": 1, "batch_size": 2, "optimizer": { "type": "sgd", "learning_rate": 0.1 } }
             }
             """
-        let layers = try Config(jsonData: Data(json.utf8), file: "flatten test config").networkPlan().layers
+        let plan = try Config(jsonData: Data(json.utf8), file: "flatten test config").networkPlan()
+        let (layers, first) = (plan.layers, plan.firstTrainableIndex)
+        XCTAssertEqual(first, 2)
         XCTAssertEqual(layers[0].forwardBytes(batch: 2), 4 * Double(2 * 16 + 2 * 2 * 4))
-        XCTAssertEqual(layers[0].backwardBytes(batch: 2), 0)
-        XCTAssertEqual(layers[0].backwardFLOPs(batch: 2), 0)
+        XCTAssertEqual(layers[0].backwardBytes(batch: 2, firstTrainable: first), 0)
+        XCTAssertEqual(layers[0].backwardFLOPs(batch: 2, firstTrainable: first), 0)
         XCTAssertEqual(layers[1].forwardBytes(batch: 2), 0)
-        XCTAssertEqual(layers[1].backwardBytes(batch: 2), 0)
+        XCTAssertEqual(layers[1].backwardBytes(batch: 2, firstTrainable: first), 0)
+        // The first layer with parameters: dY, X and dW only, its weight gradient's FLOPs alone.
         XCTAssertEqual(layers[2].forwardBytes(batch: 2), 4 * Double(2 * (4 + 3) + 15))
-        XCTAssertEqual(layers[2].backwardBytes(batch: 2), 4 * Double(2 * (3 + 4) + 15 + 15 + 2 * 4))
+        XCTAssertEqual(layers[2].backwardBytes(batch: 2, firstTrainable: first), 4 * Double(2 * (3 + 4) + 15))
+        XCTAssertEqual(layers[2].backwardFLOPs(batch: 2, firstTrainable: first), Double(2 * layers[2].forwardFLOPs))
     }
 }

@@ -96,8 +96,10 @@ public struct DeviceComparison {
         let layers = plan.layers.enumerated().map { index, layer in
             ComparisonReport.LayerTiming(
                 name: layer.name, type: layer.config.kind.type.rawValue,
-                forwardFLOPs: Double(layer.forwardFLOPs * batch), backwardFLOPs: layer.backwardFLOPs(batch: batch),
-                forwardBytes: layer.forwardBytes(batch: batch), backwardBytes: layer.backwardBytes(batch: batch),
+                forwardFLOPs: Double(layer.forwardFLOPs * batch),
+                backwardFLOPs: layer.backwardFLOPs(batch: batch, firstTrainable: plan.firstTrainableIndex),
+                forwardBytes: layer.forwardBytes(batch: batch),
+                backwardBytes: layer.backwardBytes(batch: batch, firstTrainable: plan.firstTrainableIndex),
                 forwardMilliseconds: profiler.forwardSeconds[index] / iterations * 1000,
                 backwardMilliseconds: profiler.backwardSeconds[index] / iterations * 1000)
         }

@@ -1,12 +1,15 @@
 extension LayerPlan {
-    /// FLOPs of a backward pass over `batch` samples: twice the forward's for conv and dense layers (the weight
-    /// and the input gradient), once for the other layers. The first layer computes no input gradient: a conv or
-    /// dense layer there does its weight gradient alone, a pooling layer nothing.
-    func backwardFLOPs(batch: Int) -> Double {
+    /// FLOPs of a backward pass over `batch` samples in a network whose first layer with parameters is
+    /// `firstTrainable`: twice the forward's for conv and dense layers (the weight and the input gradient), once
+    /// for the other layers. The backward pass ends at `firstTrainable`, which computes no input gradient: a conv
+    /// or dense layer there does its weight gradient alone; the layers below it do nothing.
+    func backwardFLOPs(batch: Int, firstTrainable: Int) -> Double {
         let forward = Double(forwardFLOPs * batch)
+        let last = index == firstTrainable
+        guard index >= firstTrainable else { return 0 }
         switch config.kind {
-        case .conv, .dense: return index == 0 ? forward : 2 * forward
-        case .maxpool, .avgpool, .globalAvgpool: return index == 0 ? 0 : forward
+        case .conv, .dense: return last ? forward : 2 * forward
+        case .maxpool, .avgpool, .globalAvgpool: return last ? 0 : forward
         default: return forward
         }
     }
@@ -27,11 +30,13 @@ extension LayerPlan {
     /// float32, as the layers run it: the output gradient read and the input gradient written (in place for
     /// dropout and activations), with what each kind reads besides — a conv or dense layer's input, its output for
     /// a fused activation, its weights for the input gradient, and its weight gradient written; max pooling's
-    /// positions; batch norm's input, scale and parameter gradients; an activation's output; dropout's mask. In
-    /// the first layer, conv, dense and pooling layers compute no input gradient (pooling then does nothing).
-    func backwardBytes(batch: Int) -> Double {
+    /// positions; batch norm's input, scale and parameter gradients; an activation's output; dropout's mask. As in
+    /// `backwardFLOPs`, nothing below `firstTrainable`, and no input gradient from a conv, dense or pooling layer
+    /// there (batch norm computes its own regardless).
+    func backwardBytes(batch: Int, firstTrainable: Int) -> Double {
         let (input, output, parameters) = (batch * inputCount, batch * outputCount, parameterCount)
-        let first = index == 0
+        guard index >= firstTrainable else { return 0 }
+        let first = index == firstTrainable
         let floats: Int
         switch config.kind {
         case .conv(let conv): floats = weightedBackward(conv.activation, input, output, first: first)

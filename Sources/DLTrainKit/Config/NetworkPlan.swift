@@ -38,6 +38,10 @@ public struct NetworkPlan: Sendable, Equatable {
 
     /// FLOPs of a forward pass for one sample.
     public var forwardFLOPs: Int { layers.reduce(0) { $0 + $1.forwardFLOPs } }
+
+    /// The first layer with parameters (0 when none has any): the backward pass ends there, computing no input
+    /// gradient, as `Network` runs it.
+    public var firstTrainableIndex: Int { layers.firstIndex { $0.parameterCount > 0 } ?? 0 }
 }
 
 extension Config {

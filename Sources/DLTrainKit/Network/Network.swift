@@ -20,18 +20,23 @@ public final class Network {
     public private(set) var lastLogits: Tensor?
 
     private(set) var batch = 0
+    /// The first layer with parameters, where the backward pass ends.
+    private let firstTrainableLayer: Int
     private var input: Tensor?
     private var labels: Tensor?
     private var gradLogits: Tensor?
 
-    /// Wraps `layers` (already built on `engine`); the first layer computes no input gradient.
+    /// Wraps `layers` (already built on `engine`). No gradient flows below the first layer with parameters
+    /// (`NetworkPlan.firstTrainableIndex`): that layer computes no input gradient, and the layers before it are
+    /// left out of the backward pass.
     public init(layers: [Layer], inputShape: Shape, engine: ComputeEngine) {
         precondition(!layers.isEmpty, "a network needs at least one layer")
         self.layers = layers
         self.inputShape = inputShape
         self.engine = engine
         classes = layers[layers.count - 1].outputShape.count
-        layers[0].computesInputGradient = false
+        firstTrainableLayer = layers.firstIndex { !$0.parameters.isEmpty } ?? 0
+        for layer in layers[...firstTrainableLayer] { layer.computesInputGradient = false }
     }
 
     /// Every trainable parameter, in layer order.
@@ -94,10 +99,10 @@ public final class Network {
         return result
     }
 
-    /// Propagates `gradLogits` back through every layer.
+    /// Propagates `gradLogits` back down to the first layer with parameters.
     func backward(_ gradLogits: Tensor) throws {
         var gradient = gradLogits
-        for index in layers.indices.reversed() {
+        for index in layers.indices.reversed() where index >= firstTrainableLayer {
             let start = try profiler?.begin(engine)
             gradient = try layers[index].backward(gradient)
             if let start { try profiler?.end(engine, layer: index, pass: .backward, since: start) }
