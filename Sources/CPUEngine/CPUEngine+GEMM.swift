@@ -105,10 +105,18 @@ extension CPUEngine {
                              b: UnsafeMutablePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>,
                              ldc: Int) {
         let (a, b, c) = (SendablePointer(a), SendablePointer(b), SendablePointer(c))
+        // Aᵀ's rows hold m floats, padded with zeros to a whole vector where dl_transpose_to_lanes can write them.
+        let pitch = m <= 64 ? Int(dl_lanes(Int32(m))) : m
         // 16 floats between Aᵀ and Cᵀ: dl_rows_gemm reads up to 15 past Aᵀ, which another thread's Cᵀ must not be.
-        gemmScratch.withFloats(k * m + 16 + n * m) { scratch in
-            let (transposedA, transposedC) = (SendablePointer(scratch), SendablePointer(scratch + k * m + 16))
+        gemmScratch.withFloats(k * pitch + 16 + n * m) { scratch in
+            let (transposedA, transposedC) = (SendablePointer(scratch), SendablePointer(scratch + k * pitch + 16))
             forEachBlock(k, blocks: loop.balancedBlocks) { range in
+                if m <= 64 {
+                    // Column by column: the m rows' current cache lines stay in L1 while Aᵀ is written in order.
+                    dl_transpose_to_lanes(Int32(m), Int32(range.count), a.base + range.lowerBound, lda,
+                                          transposedA.base + range.lowerBound * pitch)
+                    return
+                }
                 for i in 0..<m {
                     let row = a.base + i * lda
                     for column in range { transposedA.base[column &* m &+ i] = row[column] }
@@ -118,15 +126,18 @@ extension CPUEngine {
             forEachBlock(panels, blocks: loop.balancedBlocks) { range in
                 let first = range.lowerBound * Int(DL_PANEL_ROWS)
                 let rows = min(n, range.upperBound * Int(DL_PANEL_ROWS)) - first
-                dl_rows_gemm(Int32(rows), Int32(k), Int32(m), b.base + first * ldb, ldb, transposedA.base, m,
+                dl_rows_gemm(Int32(rows), Int32(k), Int32(m), b.base + first * ldb, ldb, transposedA.base, pitch,
                              transposedC.base + first * m, m)
             }
             forEachBlock(m, blocks: loop.balancedBlocks) { range in
-                for i in range {
-                    let row = c.base + i * ldc
-                    for j in 0..<n {
-                        let product = alpha * transposedC.base[j &* m &+ i]
-                        row[j] = beta == 0 ? product : product + beta * row[j]
+                // By 64 columns of C: the Cᵀ lines they read stay in L1 across the block's rows.
+                for start in stride(from: 0, to: n, by: 64) {
+                    for i in range {
+                        let row = c.base + i * ldc
+                        for j in start..<min(start + 64, n) {
+                            let product = alpha * transposedC.base[j &* m &+ i]
+                            row[j] = beta == 0 ? product : product + beta * row[j]
+                        }
                     }
                 }
             }
