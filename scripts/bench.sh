@@ -4,10 +4,10 @@
 # bench-memory`) on the same threads, REPEATS times interleaved; medians go to one JSON file and a short table.
 # Each conv and dense layer is reported against the ceiling and against its roofline, max(FLOPs / ceiling, bytes /
 # bandwidth) with compare-devices' forward_bytes + backward_bytes: a model of the least time a layer whose data
-# comes from memory can take (Winograd layers, and layers whose data stays in cache, can pass it). With TORCH_PYTHON set to a Python that has torch
-# (and torchvision, for AlexNet), PyTorch's throughput (../shared/anchors/torch_reference.py) runs in the same
-# session, each net right next to dltrain's run of it (which goes first alternates by round), and the table
-# shows the ratios.
+# comes from memory can take (Winograd layers, and layers whose data stays in cache, can pass it). With
+# TORCH_PYTHON set to a Python that has torch (and torchvision, for AlexNet), PyTorch's throughput
+# (../shared/anchors/torch_reference.py) runs in the same session, each net right next to dltrain's run of it
+# (which goes first alternates by round), and the table shows the ratios.
 #
 #   scripts/bench.sh                                      # 2 threads, 3 repeats
 #   THREADS=2 REPEATS=5 TORCH_PYTHON=/tmp/torch/bin/python scripts/bench.sh

@@ -4,12 +4,11 @@ extension LayerPlan {
     /// for the other layers. The backward pass ends at `firstTrainable`, which computes no input gradient: a conv
     /// or dense layer there does its weight gradient alone; the layers below it do nothing.
     func backwardFLOPs(batch: Int, firstTrainable: Int) -> Double {
-        let forward = Double(forwardFLOPs * batch)
-        let last = index == firstTrainable
         guard index >= firstTrainable else { return 0 }
+        let (forward, endsThePass) = (Double(forwardFLOPs * batch), index == firstTrainable)
         switch config.kind {
-        case .conv, .dense: return last ? forward : 2 * forward
-        case .maxpool, .avgpool, .globalAvgpool: return last ? 0 : forward
+        case .conv, .dense: return endsThePass ? forward : 2 * forward
+        case .maxpool, .avgpool, .globalAvgpool: return endsThePass ? 0 : forward
         default: return forward
         }
     }
@@ -36,13 +35,13 @@ extension LayerPlan {
     func backwardBytes(batch: Int, firstTrainable: Int) -> Double {
         let (input, output, parameters) = (batch * inputCount, batch * outputCount, parameterCount)
         guard index >= firstTrainable else { return 0 }
-        let first = index == firstTrainable
+        let endsThePass = index == firstTrainable
         let floats: Int
         switch config.kind {
-        case .conv(let conv): floats = weightedBackward(conv.activation, input, output, first: first)
-        case .dense(let dense): floats = weightedBackward(dense.activation, input, output, first: first)
-        case .maxpool: floats = first ? 0 : 2 * output + input
-        case .avgpool, .globalAvgpool: floats = first ? 0 : output + input
+        case .conv(let conv): floats = weightedBackward(conv.activation, input, output, endsThePass: endsThePass)
+        case .dense(let dense): floats = weightedBackward(dense.activation, input, output, endsThePass: endsThePass)
+        case .maxpool: floats = endsThePass ? 0 : 2 * output + input
+        case .avgpool, .globalAvgpool: floats = endsThePass ? 0 : output + input
         case .batchnorm: floats = output + 2 * input + 2 * parameters
         case .dropout, .relu, .leakyReLU, .sigmoid, .tanh: floats = 2 * output + input
         case .flatten: floats = 0
@@ -51,9 +50,11 @@ extension LayerPlan {
     }
 
     /// A conv or dense layer's backward floats: dY and X read, dW written, Y read for a fused activation, and
-    /// outside the first layer W read and dX written.
-    private func weightedBackward(_ activation: ActivationConfig, _ input: Int, _ output: Int, first: Bool) -> Int {
-        output + input + parameterCount + (activation == .linear ? 0 : output) + (first ? 0 : parameterCount + input)
+    /// unless the layer ends the backward pass, W read and dX written.
+    private func weightedBackward(_ activation: ActivationConfig, _ input: Int, _ output: Int,
+                                  endsThePass: Bool) -> Int {
+        let inputGradient = endsThePass ? 0 : parameterCount + input
+        return output + input + parameterCount + (activation == .linear ? 0 : output) + inputGradient
     }
 
     private var inputCount: Int { inputShape.reduce(1, *) }
