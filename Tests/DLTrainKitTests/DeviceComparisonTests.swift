@@ -55,7 +55,7 @@ final class DeviceComparisonTests: XCTestCase {
             XCTAssertEqual(result.layers.map(\.name), plan.layers.map(\.name))
             XCTAssertEqual(result.layers.map(\.forwardBytes), plan.layers.map { $0.forwardBytes(batch: 5) })
             XCTAssertEqual(result.layers.map(\.backwardBytes),
-                           plan.layers.map { $0.backwardBytes(batch: 5, firstTrainable: 0) })
+                           plan.layers.map { $0.backwardBytes(batch: 5, firstTrainable: plan.firstTrainableIndex) })
             XCTAssertEqual(result.layers.map(\.type), ["conv", "batchnorm", "maxpool", "conv", "avgpool", "dense",
                                                        "dropout", "dense"])
             for layer in result.layers {

@@ -35,15 +35,15 @@ final class CPUEngineGEMMTests: XCTestCase {
 
     /// A·Bᵀ with at most 128 rows of A (a dense layer's forward at a small or mid-size batch) streams B through
     /// the engine's own kernels: 1, 5 and 16 rows (`dl_skinny_gemm_nt`, column counts that are not a multiple of its
-    /// 8-column groups), 17, 64 and 128 rows (`dl_rows_gemm`: row counts that leave a partial 6-row block, partial
-    /// vectors of A's rows), offsets, leading dimensions, alpha and beta (0 must not read C: NaN there stays out),
-    /// and 1–3 threads.
+    /// 8-column groups), 17–128 rows (`dl_rows_gemm`: row counts that leave a partial 6-row block; up to 64 rows Aᵀ
+    /// padded to whole vectors, 2, 3 or 4 of them, beyond that partial vectors of Aᵀ's rows), offsets, leading
+    /// dimensions, alpha and beta (0 must not read C: NaN there stays out), and 1–3 threads.
     func testSmallBatchTimesTransposedWeightsMatchesNaive() throws {
         var random = TestRandom(seed: 6)
         for threads in [1, 2, 3] {
             let engine = CPUEngine(threads: threads)
-            for (m, n, k) in [(1, 256, 300), (5, 301, 257), (16, 1030, 520), (17, 257, 256), (64, 1030, 520),
-                              (128, 301, 333)] {
+            for (m, n, k) in [(1, 256, 300), (5, 301, 257), (16, 1030, 520), (17, 257, 256), (40, 263, 300),
+                              (50, 301, 257), (64, 1030, 520), (100, 263, 300), (128, 301, 333)] {
                 let (lda, ldb, ldc) = (k + 3, k + 1, n + 2)
                 let a = random.floats(4 + m * lda)
                 let b = random.floats(2 + n * ldb)

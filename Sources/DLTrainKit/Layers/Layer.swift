@@ -16,7 +16,8 @@ public protocol Layer: AnyObject {
     var parameters: [Parameter] { get }
     /// Non-trainable state saved in checkpoints (batch-norm running statistics), keyed by full tensor name.
     var state: [(name: String, tensor: Tensor)] { get }
-    /// Whether `backward` must produce the gradient of the input (false for the first layer).
+    /// Whether `backward` must produce the gradient of the input: false at and below the network's first layer with
+    /// parameters, where the backward pass ends (batch norm produces it regardless).
     var computesInputGradient: Bool { get set }
 
     /// Allocates the batch buffers for `batch` samples; reallocates only when the batch size changes.
@@ -26,8 +27,8 @@ public protocol Layer: AnyObject {
     /// `backward` needs.
     func forward(_ input: Tensor, training: Bool) throws -> Tensor
 
-    /// Accumulates nothing: overwrites parameter gradients and returns the input gradient (or `gradOutput`
-    /// itself when `computesInputGradient` is false). May overwrite `gradOutput`.
+    /// Accumulates nothing: overwrites parameter gradients and returns the input gradient (or, in layers that skip
+    /// it, `gradOutput` itself when `computesInputGradient` is false). May overwrite `gradOutput`.
     func backward(_ gradOutput: Tensor) throws -> Tensor
 }
 
