@@ -93,13 +93,14 @@ public struct DeviceComparison {
         defer { network.profiler = nil }
         for index in 0..<options.iterations { try trainStep(index, updatesInLayers: false) }
         let iterations = Double(options.iterations)
+        let firstTrainable = plan.firstTrainableIndex
         let layers = plan.layers.enumerated().map { index, layer in
             ComparisonReport.LayerTiming(
                 name: layer.name, type: layer.config.kind.type.rawValue,
                 forwardFLOPs: Double(layer.forwardFLOPs * batch),
-                backwardFLOPs: layer.backwardFLOPs(batch: batch, firstTrainable: plan.firstTrainableIndex),
+                backwardFLOPs: layer.backwardFLOPs(batch: batch, firstTrainable: firstTrainable),
                 forwardBytes: layer.forwardBytes(batch: batch),
-                backwardBytes: layer.backwardBytes(batch: batch, firstTrainable: plan.firstTrainableIndex),
+                backwardBytes: layer.backwardBytes(batch: batch, firstTrainable: firstTrainable),
                 forwardMilliseconds: profiler.forwardSeconds[index] / iterations * 1000,
                 backwardMilliseconds: profiler.backwardSeconds[index] / iterations * 1000)
         }

@@ -102,7 +102,7 @@ public final class Network {
     /// Propagates `gradLogits` back down to the first layer with parameters.
     func backward(_ gradLogits: Tensor) throws {
         var gradient = gradLogits
-        for index in layers.indices.reversed() where index >= firstTrainableLayer {
+        for index in (firstTrainableLayer..<layers.count).reversed() {
             let start = try profiler?.begin(engine)
             gradient = try layers[index].backward(gradient)
             if let start { try profiler?.end(engine, layer: index, pass: .backward, since: start) }
