@@ -70,11 +70,12 @@ extension CPUEngine {
 
     public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, batch: Int, channels: Int, spatial: Int,
                                   gamma: Tensor, savedMean: Tensor, savedInvStd: Tensor,
-                                  gradInput: Tensor, gradGamma: Tensor, gradBeta: Tensor) throws {
-        let (dy, x, dx) = (try cpu(gradOutput).data, try cpu(input).data, try cpu(gradInput).data)
+                                  gradInput: Tensor?, gradGamma: Tensor, gradBeta: Tensor) throws {
+        let (dy, x, dx) = (try cpu(gradOutput).data, try cpu(input).data, try gradInput.map { try cpu($0).data })
         let (scale, mean, invStd) = (try cpu(gamma).data, try cpu(savedMean).data, try cpu(savedInvStd).data)
         let (dGamma, dBeta) = (try cpu(gradGamma).data, try cpu(gradBeta).data)
-        try requireCount(batch * channels * spatial, gradOutput, input, gradInput, op: "batchNormBackward")
+        try requireCount(batch * channels * spatial, gradOutput, input, op: "batchNormBackward")
+        if let gradInput { try requireCount(batch * channels * spatial, gradInput, op: "batchNormBackward") }
         try requireCount(channels, gamma, savedMean, savedInvStd, gradGamma, gradBeta, op: "batchNormBackward")
         let m = batch * spatial
         loop.forEach(channels, itemCost: 5 * m) { channelRange in
@@ -92,11 +93,12 @@ extension CPUEngine {
                     sumDy += Double(partialDy)
                     sumDyXhat += Double(partialDyXhat)
                 }
-                // dx = γ·invStd/M·(M·dy − dβ − x̂·dγ)
-                let k = scale[c] * sigmaInv / Float(m)
                 let (dBetaValue, dGammaValue) = (Float(sumDy), Float(sumDyXhat))
                 dBeta[c] = dBetaValue
                 dGamma[c] = dGammaValue
+                guard let dx else { continue }
+                // dx = γ·invStd/M·(M·dy − dβ − x̂·dγ)
+                let k = scale[c] * sigmaInv / Float(m)
                 for n in 0..<batch {
                     let offset = (n * channels + c) * spatial
                     for s in 0..<spatial {

@@ -139,11 +139,12 @@ public protocol ComputeEngine: AnyObject {
                             gamma: Tensor, beta: Tensor, epsilon: Float,
                             runningMean: Tensor, runningVariance: Tensor, into output: Tensor) throws
 
-    /// The batch-statistics backward pass, overwriting `gradInput`, `gradGamma` and `gradBeta`:
-    /// `x̂ = (x − mean)·invStd`, `dβ = Σ dy`, `dγ = Σ dy·x̂`, `dx = γ·invStd/M·(M·dy − dβ − x̂·dγ)`, `M = N·S`.
+    /// The batch-statistics backward pass with `x̂ = (x − mean)·invStd`: overwrites `gradBeta[C] = Σ dy`,
+    /// `gradGamma[C] = Σ dy·x̂` and, when given, `gradInput[N,C,S] = γ·invStd/M·(M·dy − dβ − x̂·dγ)`, `M = N·S`.
+    /// With nil `gradInput` only dγ and dβ are computed.
     func batchNormBackward(_ gradOutput: Tensor, input: Tensor, batch: Int, channels: Int, spatial: Int,
                            gamma: Tensor, savedMean: Tensor, savedInvStd: Tensor,
-                           gradInput: Tensor, gradGamma: Tensor, gradBeta: Tensor) throws
+                           gradInput: Tensor?, gradGamma: Tensor, gradBeta: Tensor) throws
 
     /// Fills `mask` with `1/(1 − rate)` where an element is kept and `0` where dropped. Element `i` is kept when
     /// `DropoutHash.uniform(seed: seed, index: i) >= rate`, so every engine draws the same mask.

@@ -39,11 +39,11 @@ extension OpenCLEngine {
         ])
     }
 
-    // x̂ = (x − mean)·invStd, dβ = Σ dy, dγ = Σ dy·x̂ (one work-group per channel), then
-    // dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S.
+    // x̂ = (x − mean)·invStd, dβ = Σ dy, dγ = Σ dy·x̂ (one work-group per channel), then, when `gradInput` is
+    // given, dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S.
     public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, batch: Int, channels: Int, spatial: Int,
                                   gamma: Tensor, savedMean: Tensor, savedInvStd: Tensor,
-                                  gradInput: Tensor, gradGamma: Tensor, gradBeta: Tensor) throws {
+                                  gradInput: Tensor?, gradGamma: Tensor, gradBeta: Tensor) throws {
         let count = batch * channels * spatial
         let dy = try buffer(gradOutput, atLeast: count, "batchNormBackward gradOutput")
         let x = try buffer(input, atLeast: count, "batchNormBackward input")
@@ -55,6 +55,7 @@ extension OpenCLEngine {
             dy, x, mean, invStd, try int(batch, "batch"), try int(channels, "channels"),
             try int(spatial, "spatial"), dGamma, dBeta, .localScratch,
         ])
+        guard let gradInput else { return }
         try launch("batch_norm_backward_apply", grid: Grid(x: spatial, y: channels, z: batch), [
             dy, x, try buffer(gamma, atLeast: channels, "batchNormBackward gamma"), mean, invStd, dGamma, dBeta,
             try buffer(gradInput, atLeast: count, "batchNormBackward gradInput"),

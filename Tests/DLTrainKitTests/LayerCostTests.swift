@@ -4,7 +4,8 @@ import XCTest
 
 /// The FLOPs and bytes compare-devices reports per layer, worked out by hand in floats for the small net (batch
 /// 5; input 3×9×9 → conv1 5×9×9 + ReLU → bn1 → maxpool 5×4×4 → conv2 6×2×2 + tanh → avgpool 6 → dense1 17 + ReLU →
-/// dropout → dense2 3) and for a net that starts with a pool and a flatten before its first layer with parameters.
+/// dropout → dense2 3), for a net that starts with a pool and a flatten before its first layer with parameters and
+/// for one that starts with batch norm.
 final class LayerCostTests: XCTestCase {
     func testEachLayerKindCountsTheTensorsItsPassesTouch() throws {
         let plan = try SmallNetConfig.make().networkPlan()
@@ -58,5 +59,24 @@ final class LayerCostTests: XCTestCase {
         XCTAssertEqual(layers[2].forwardBytes(batch: 2), 4 * Double(2 * (4 + 3) + 15))
         XCTAssertEqual(layers[2].backwardBytes(batch: 2, firstTrainable: first), 4 * Double(2 * (3 + 4) + 15))
         XCTAssertEqual(layers[2].backwardFLOPs(batch: 2, firstTrainable: first), Double(2 * layers[2].forwardFLOPs))
+    }
+
+    /// Batch norm first writes no input gradient: dY and X read, the scale and parameter gradients as before.
+    func testBatchNormFirstMovesNoInputGradient() throws {
+        let json = """
+            {
+              "name": "batchnorm-first",
+              "data": { "train": "/nonexistent", "input": { "width": 4, "height": 4, "channels": 1 } },
+              "network": [ { "type": "batchnorm" }, { "type": "conv", "filters": 3, "size": 3 },
+                           { "type": "flatten" }, { "type": "dense", "units": 3 } ],
+              "training": { "epochs": 1, "batch_size": 2, "optimizer": { "type": "sgd", "learning_rate": 0.1 } }
+            }
+            """
+        let plan = try Config(jsonData: Data(json.utf8), file: "batchnorm test config").networkPlan()
+        let (batchNorm, first) = (plan.layers[0], plan.firstTrainableIndex)
+        XCTAssertEqual(first, 0)
+        // 2 samples of 1×4×4: dY 32 and X 32 read, 2·2 parameter floats, no dX (bn1 of the small net writes it).
+        XCTAssertEqual(batchNorm.backwardBytes(batch: 2, firstTrainable: first), 4 * Double(32 + 32 + 2 * 2))
+        XCTAssertEqual(batchNorm.backwardFLOPs(batch: 2, firstTrainable: first), Double(2 * batchNorm.forwardFLOPs))
     }
 }

@@ -38,6 +38,30 @@ final class NetworkGradientTests: XCTestCase {
         try assertGradientsMatchFiniteDifferences(network)
     }
 
+    /// Batch norm first ends the backward pass: it returns the output gradient itself, writing no input gradient,
+    /// and its dγ and dβ are those it computes along with the input gradient.
+    func testBatchNormFirstComputesNoInputGradient() throws {
+        let network = try build("""
+            { "type": "batchnorm" },
+            { "type": "conv", "filters": 2, "size": 3, "padding": 1, "activation": "tanh" },
+            { "type": "flatten" },
+            { "type": "dense", "units": 4 }
+            """)
+        XCTAssertEqual(network.layers.map(\.computesInputGradient), [false, true, true, true])
+        try assertGradientsMatchFiniteDifferences(network)
+
+        let batchNorm = network.layers[0]
+        var random = SplitMix64(seed: 12)
+        let gradOutput = try engine.makeTensor(batchNorm.outputShape.batched(3), label: "dy")
+        let values = (0..<(3 * 108)).map { _ in random.nextUnit() * 2 - 1 }
+        try values.withUnsafeBufferPointer { try engine.upload($0, to: gradOutput) }
+        XCTAssertTrue(try batchNorm.backward(gradOutput) === gradOutput, "no input gradient buffer")
+        let parameterGradients = try batchNorm.parameters.map { try engine.download($0.gradient) }
+        batchNorm.computesInputGradient = true
+        XCTAssertFalse(try batchNorm.backward(gradOutput) === gradOutput)
+        XCTAssertEqual(try batchNorm.parameters.map { try engine.download($0.gradient) }, parameterGradients)
+    }
+
     private let engine = CPUEngine(threads: 2)
 
     /// A network of `layers` (JSON objects) on 3×6×6 inputs.

@@ -268,18 +268,21 @@ final class OpenCLParityTests: XCTestCase {
                                               gamma: t[1], beta: t[2], epsilon: 1e-5,
                                               runningMean: t[3], runningVariance: t[4], into: t[5])
             }
-            // The backward pass starts from each engine's own saved statistics.
-            try assertParity("batchNormBackward", tolerance: 1e-4,
-                             [input, gamma, beta, runningMean, runningVariance, nans(channels), nans(channels),
-                              nans(count), random.floats(count), nans(count), nans(channels), nans(channels)]) {
-                engine, t in
-                try engine.batchNormTraining(t[0], batch: batch, channels: channels, spatial: spatial,
-                                             gamma: t[1], beta: t[2], epsilon: 1e-5, momentum: 0.1,
-                                             runningMean: t[3], runningVariance: t[4],
-                                             savedMean: t[5], savedInvStd: t[6], into: t[7])
-                try engine.batchNormBackward(t[8], input: t[0], batch: batch, channels: channels, spatial: spatial,
-                                             gamma: t[1], savedMean: t[5], savedInvStd: t[6],
-                                             gradInput: t[9], gradGamma: t[10], gradBeta: t[11])
+            // The backward pass starts from each engine's own saved statistics; without gradInput, its NaNs stay.
+            for withGradInput in [true, false] {
+                try assertParity("batchNormBackward, gradInput \(withGradInput)", tolerance: 1e-4,
+                                 [input, gamma, beta, runningMean, runningVariance, nans(channels), nans(channels),
+                                  nans(count), random.floats(count), nans(count), nans(channels), nans(channels)]) {
+                    engine, t in
+                    try engine.batchNormTraining(t[0], batch: batch, channels: channels, spatial: spatial,
+                                                 gamma: t[1], beta: t[2], epsilon: 1e-5, momentum: 0.1,
+                                                 runningMean: t[3], runningVariance: t[4],
+                                                 savedMean: t[5], savedInvStd: t[6], into: t[7])
+                    try engine.batchNormBackward(t[8], input: t[0], batch: batch, channels: channels,
+                                                 spatial: spatial, gamma: t[1], savedMean: t[5], savedInvStd: t[6],
+                                                 gradInput: withGradInput ? t[9] : nil, gradGamma: t[10],
+                                                 gradBeta: t[11])
+                }
             }
         }
     }

@@ -2,7 +2,9 @@ extension LayerPlan {
     /// FLOPs of a backward pass over `batch` samples in a network whose first layer with parameters is
     /// `firstTrainable`: twice the forward's for conv and dense layers (the weight and the input gradient), once
     /// for the other layers. The backward pass ends at `firstTrainable`, which computes no input gradient: a conv
-    /// or dense layer there does its weight gradient alone; the layers below it do nothing.
+    /// or dense layer there does its weight gradient alone; the layers below it do nothing. Batch norm there keeps
+    /// its count, a multiply-add per element as its forward's: its two reductions, Σdy and Σdy·x̂, still take at
+    /// least that; only dx is skipped.
     func backwardFLOPs(batch: Int, firstTrainable: Int) -> Double {
         guard index >= firstTrainable else { return 0 }
         let (forward, endsThePass) = (Double(forwardFLOPs * batch), index == firstTrainable)
@@ -30,8 +32,7 @@ extension LayerPlan {
     /// dropout and activations), with what each kind reads besides — a conv or dense layer's input, its output for
     /// a fused activation, its weights for the input gradient, and its weight gradient written; max pooling's
     /// positions; batch norm's input, scale and parameter gradients; an activation's output; dropout's mask. As in
-    /// `backwardFLOPs`, nothing below `firstTrainable`, and no input gradient from a conv, dense or pooling layer
-    /// there (batch norm computes its own regardless).
+    /// `backwardFLOPs`, nothing below `firstTrainable`, and no input gradient from the layer there.
     func backwardBytes(batch: Int, firstTrainable: Int) -> Double {
         let (input, output, parameters) = (batch * inputCount, batch * outputCount, parameterCount)
         guard index >= firstTrainable else { return 0 }
@@ -42,7 +43,7 @@ extension LayerPlan {
         case .dense(let dense): floats = weightedBackward(dense.activation, input, output, endsThePass: endsThePass)
         case .maxpool: floats = endsThePass ? 0 : 2 * output + input
         case .avgpool, .globalAvgpool: floats = endsThePass ? 0 : output + input
-        case .batchnorm: floats = output + 2 * input + 2 * parameters
+        case .batchnorm: floats = output + input + (endsThePass ? 0 : input) + 2 * parameters
         case .dropout, .relu, .leakyReLU, .sigmoid, .tanh: floats = 2 * output + input
         case .flatten: floats = 0
         }

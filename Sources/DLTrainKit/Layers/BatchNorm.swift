@@ -74,12 +74,13 @@ public final class BatchNorm: Layer {
 
     public func backward(_ gradOutput: Tensor) throws -> Tensor {
         guard let input = lastInput else { preconditionFailure("\(name): backward before forward") }
-        let gradInput = try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name)
-        // dx = γ·invStd/M·(M·dy − Σdy − x̂·Σ(dy·x̂)), M = N·S (the engine op documents the full formula)
+        let gradInput = computesInputGradient
+            ? try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name) : nil
+        // dβ = Σdy, dγ = Σdy·x̂ and, unless the pass ends here, dx = γ·invStd/M·(M·dy − dβ − x̂·dγ), M = N·S
         try engine.batchNormBackward(gradOutput, input: input, batch: buffers.batch, channels: channels,
                                      spatial: spatial, gamma: gamma.value, savedMean: savedMean,
                                      savedInvStd: savedInvStd, gradInput: gradInput,
                                      gradGamma: gamma.gradient, gradBeta: beta.gradient)
-        return gradInput
+        return gradInput ?? gradOutput
     }
 }

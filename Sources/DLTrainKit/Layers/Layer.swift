@@ -17,7 +17,7 @@ public protocol Layer: AnyObject {
     /// Non-trainable state saved in checkpoints (batch-norm running statistics), keyed by full tensor name.
     var state: [(name: String, tensor: Tensor)] { get }
     /// Whether `backward` must produce the gradient of the input: false at and below the network's first layer with
-    /// parameters, where the backward pass ends (batch norm produces it regardless).
+    /// parameters, where the backward pass ends.
     var computesInputGradient: Bool { get set }
 
     /// Allocates the batch buffers for `batch` samples; reallocates only when the batch size changes.
