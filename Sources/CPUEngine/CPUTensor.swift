@@ -1,7 +1,8 @@
 import Engine
 import Glibc
 
-/// A float32 tensor in host memory, 64-byte aligned, owned by a `CPUEngine`.
+/// A float32 tensor in host memory, 64-byte aligned (large ones in huge pages, see `HugePages`), owned by a
+/// `CPUEngine`.
 public final class CPUTensor: Tensor {
     /// The tensor's dimensions.
     public let shape: Shape
@@ -14,9 +15,12 @@ public final class CPUTensor: Tensor {
     init(shape: Shape, label: String, device: String) throws {
         let bytes = max(shape.count, 1) * MemoryLayout<Float>.stride
         var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+        let huge = bytes >= HugePages.thresholdBytes
+        guard posix_memalign(&raw, huge ? HugePages.pageBytes : 64, bytes) == 0, let raw else {
             throw EngineError.outOfMemory(tensor: label, bytes: bytes, device: device)
         }
+        // Before the first touch, so that the pages are huge from the start; a kernel without them ignores it.
+        if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
         self.shape = shape
         self.label = label
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(shape.count, 1))

@@ -28,7 +28,7 @@ public enum EngineFactory {
     public static func deviceReport(threads: Int? = nil) -> DeviceReport {
         let cpu = CPUEngine(threads: threads)
         let cpuLine = "cpu: OpenBLAS core \(OpenBLASCore.coreName), \(cpu.threads) thread\(cpu.threads == 1 ? "" : "s") "
-            + "(\(OpenBLASCore.configuration))"
+            + "(\(OpenBLASCore.configuration)); \(HugePages.summary)"
         do {
             return DeviceReport(cpu: cpuLine, openCL: try OpenCLEngine.devices().map(\.description), openCLError: nil)
         } catch {
@@ -39,7 +39,7 @@ public enum EngineFactory {
 
 /// The engines of this machine, described for people.
 public struct DeviceReport: Sendable {
-    /// The CPU engine: BLAS core, threads, library configuration.
+    /// The CPU engine: BLAS core, threads, library configuration, huge pages.
     public var cpu: String
     /// One line per OpenCL device.
     public var openCL: [String]
