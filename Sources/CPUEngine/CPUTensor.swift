@@ -10,24 +10,27 @@ public final class CPUTensor: Tensor {
     public let label: String
     /// The first of `shape.count` floats; valid for the tensor's lifetime.
     public let pointer: UnsafeMutablePointer<Float>
+    /// The bytes of the tensor's own mapping (`HugePages.map`), nil when it comes from malloc.
+    private let mappedBytes: Int?
 
     /// Allocates `shape.count` uninitialised floats, or throws `EngineError.outOfMemory`.
     init(shape: Shape, label: String, device: String) throws {
         let bytes = max(shape.count, 1) * MemoryLayout<Float>.stride
+        mappedBytes = bytes >= HugePages.thresholdBytes ? bytes : nil
         var raw: UnsafeMutableRawPointer?
-        let huge = bytes >= HugePages.thresholdBytes
-        guard posix_memalign(&raw, huge ? HugePages.pageBytes : 64, bytes) == 0, let raw else {
-            throw EngineError.outOfMemory(tensor: label, bytes: bytes, device: device)
+        if let mappedBytes {
+            raw = HugePages.map(mappedBytes)
+        } else if posix_memalign(&raw, 64, bytes) != 0 {
+            raw = nil
         }
-        // Before the first touch, so that the pages are huge from the start; a kernel without them ignores it.
-        if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
+        guard let raw else { throw EngineError.outOfMemory(tensor: label, bytes: bytes, device: device) }
         self.shape = shape
         self.label = label
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(shape.count, 1))
     }
 
     deinit {
-        free(pointer)
+        if let mappedBytes { HugePages.unmap(pointer, bytes: mappedBytes) } else { free(pointer) }
     }
 
     /// The tensor's floats, for loop bodies running on several threads.
