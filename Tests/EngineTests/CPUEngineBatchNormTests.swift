@@ -55,54 +55,35 @@ final class CPUEngineBatchNormTests: XCTestCase {
         }
     }
 
+    /// With `gradInput` and without it (where batch norm ends the backward pass, dγ and dβ alone).
     func testBackwardMatchesNaive() throws {
         var random = TestRandom(seed: 42)
         for (batch, channels, spatial) in shapes {
-            let count = batch * channels * spatial
-            let (input, gradOutput) = (random.floats(count, in: -2...2), random.floats(count))
-            let gamma = random.floats(channels, in: 0.5...2)
-            let (mean, invStd) = (random.floats(channels, in: -0.1...0.1), random.floats(channels, in: 0.5...1.5))
-            let c = Shape(channels)
-            let gradInput = try engine.poisoned(Shape(count))
-            let (gradGamma, gradBeta) = (try engine.poisoned(c), try engine.poisoned(c))
-            try engine.batchNormBackward(try engine.tensor(gradOutput, Shape(count)),
-                                         input: try engine.tensor(input, Shape(count)), batch: batch,
-                                         channels: channels, spatial: spatial, gamma: try engine.tensor(gamma, c),
-                                         savedMean: try engine.tensor(mean, c),
-                                         savedInvStd: try engine.tensor(invStd, c),
-                                         gradInput: gradInput, gradGamma: gradGamma, gradBeta: gradBeta)
-            let expected = NaiveReference.batchNormBackward(
-                gradOutput, input: input, batch: batch, channels: channels, spatial: spatial, gamma: gamma,
-                mean: mean, invStd: invStd)
-            let label = "\(batch)×\(channels)×\(spatial)"
-            assertClose(try engine.download(gradInput), expected.gradInput, tolerance: 1e-4, "dx \(label)")
-            assertClose(try engine.download(gradGamma), expected.gradGamma, tolerance: 1e-4, "dγ \(label)")
-            assertClose(try engine.download(gradBeta), expected.gradBeta, tolerance: 1e-4, "dβ \(label)")
-        }
-    }
-
-    /// Without `gradInput` (where batch norm ends the backward pass) dγ and dβ are as with it.
-    func testBackwardWithoutInputGradientMatchesNaive() throws {
-        var random = TestRandom(seed: 43)
-        for (batch, channels, spatial) in shapes {
-            let count = batch * channels * spatial
-            let (input, gradOutput) = (random.floats(count, in: -2...2), random.floats(count))
-            let gamma = random.floats(channels, in: 0.5...2)
-            let (mean, invStd) = (random.floats(channels, in: -0.1...0.1), random.floats(channels, in: 0.5...1.5))
-            let c = Shape(channels)
-            let (gradGamma, gradBeta) = (try engine.poisoned(c), try engine.poisoned(c))
-            try engine.batchNormBackward(try engine.tensor(gradOutput, Shape(count)),
-                                         input: try engine.tensor(input, Shape(count)), batch: batch,
-                                         channels: channels, spatial: spatial, gamma: try engine.tensor(gamma, c),
-                                         savedMean: try engine.tensor(mean, c),
-                                         savedInvStd: try engine.tensor(invStd, c),
-                                         gradInput: nil, gradGamma: gradGamma, gradBeta: gradBeta)
-            let expected = NaiveReference.batchNormBackward(
-                gradOutput, input: input, batch: batch, channels: channels, spatial: spatial, gamma: gamma,
-                mean: mean, invStd: invStd)
-            let label = "\(batch)×\(channels)×\(spatial)"
-            assertClose(try engine.download(gradGamma), expected.gradGamma, tolerance: 1e-4, "dγ \(label)")
-            assertClose(try engine.download(gradBeta), expected.gradBeta, tolerance: 1e-4, "dβ \(label)")
+            for withGradInput in [true, false] {
+                let count = batch * channels * spatial
+                let (input, gradOutput) = (random.floats(count, in: -2...2), random.floats(count))
+                let gamma = random.floats(channels, in: 0.5...2)
+                let mean = random.floats(channels, in: -0.1...0.1)
+                let invStd = random.floats(channels, in: 0.5...1.5)
+                let c = Shape(channels)
+                let gradInput = withGradInput ? try engine.poisoned(Shape(count)) : nil
+                let (gradGamma, gradBeta) = (try engine.poisoned(c), try engine.poisoned(c))
+                try engine.batchNormBackward(try engine.tensor(gradOutput, Shape(count)),
+                                             input: try engine.tensor(input, Shape(count)), batch: batch,
+                                             channels: channels, spatial: spatial,
+                                             gamma: try engine.tensor(gamma, c), savedMean: try engine.tensor(mean, c),
+                                             savedInvStd: try engine.tensor(invStd, c),
+                                             gradInput: gradInput, gradGamma: gradGamma, gradBeta: gradBeta)
+                let expected = NaiveReference.batchNormBackward(
+                    gradOutput, input: input, batch: batch, channels: channels, spatial: spatial, gamma: gamma,
+                    mean: mean, invStd: invStd)
+                let label = "\(batch)×\(channels)×\(spatial), gradInput \(withGradInput)"
+                if let gradInput {
+                    assertClose(try engine.download(gradInput), expected.gradInput, tolerance: 1e-4, "dx \(label)")
+                }
+                assertClose(try engine.download(gradGamma), expected.gradGamma, tolerance: 1e-4, "dγ \(label)")
+                assertClose(try engine.download(gradBeta), expected.gradBeta, tolerance: 1e-4, "dβ \(label)")
+            }
         }
     }
 }
