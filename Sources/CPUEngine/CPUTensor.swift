@@ -1,8 +1,8 @@
 import Engine
 import Glibc
 
-/// A float32 tensor in host memory, 64-byte aligned (large ones in huge pages, see `HugePages`), owned by a
-/// `CPUEngine`.
+/// A float32 tensor in host memory, 64-byte aligned, owned by a `CPUEngine`; from 4 MiB up in a mapping of its own
+/// that asks for huge pages (`HugePages`).
 public final class CPUTensor: Tensor {
     /// The tensor's dimensions.
     public let shape: Shape
