@@ -113,8 +113,12 @@ final class DeviceComparisonTests: XCTestCase {
         }
         let agreement = try XCTUnwrap(engines[1]["agreement"] as? [String: Any])
         XCTAssertEqual(Set(agreement.keys), ["logits", "loss", "gradients", "tolerance", "worst", "worst_tensor",
-                                                  "within_tolerance"])
+                                                  "within_tolerance", "max_pool_ties", "explained_by_max_pool_ties",
+                                                  "agrees"])
         XCTAssertEqual(agreement["within_tolerance"] as? Bool, true)
+        XCTAssertTrue(agreement["max_pool_ties"] is NSNull, "no second pass where the engines agree")
+        XCTAssertEqual(agreement["explained_by_max_pool_ties"] as? Bool, false)
+        XCTAssertEqual(agreement["agrees"] as? Bool, true)
         XCTAssertEqual((agreement["gradients"] as? [String: Double])?.count, 10)
     }
 

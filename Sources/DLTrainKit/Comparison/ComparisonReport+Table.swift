@@ -49,7 +49,9 @@ extension ComparisonReport {
         var rows = [["", "train img/s", "infer img/s", "step ms", "speed-up", "projected run", "agreement"]]
         for (index, engine) in engines.enumerated() {
             let agreement = engine.agreement.map {
-                String(format: "%.1e %@", $0.worst, $0.withinTolerance ? "ok" : "OVER \($0.tolerance)")
+                let verdict = $0.withinTolerance ? "ok" : $0.explainedByMaxPoolTies ? "ok (max-pool ties)"
+                    : "OVER \($0.tolerance)"
+                return String(format: "%.1e %@", $0.worst, verdict)
             } ?? "baseline"
             rows.append(["[\(index)]", String(format: "%.1f", engine.trainImagesPerSecond),
                          String(format: "%.1f", engine.inferenceImagesPerSecond),
@@ -61,12 +63,27 @@ extension ComparisonReport {
         var lines = Self.align(rows, leftColumns: 1)
         for (index, engine) in engines.enumerated() {
             guard let agreement = engine.agreement, !agreement.withinTolerance else { continue }
-            lines.append(String(format: "[%d] differs most in %@ (%.1e > %.0e). A gradient upstream of overlapping "
-                                + "max pools can differ where a window holds near-equal values: a last-bit "
-                                + "difference picks another maximum and routes that gradient elsewhere.",
-                                index, agreement.worstTensor, agreement.worst, agreement.tolerance))
+            lines.append(Self.difference(index, agreement))
         }
         return lines
+    }
+
+    /// The line under the summary for engine `index`, whose agreement is over the tolerance: where it differs most,
+    /// and what imposing the first engine's max-pool choices showed.
+    private static func difference(_ index: Int, _ agreement: Agreement) -> String {
+        let head = String(format: "[%d] differs most in %@ (%.1e > %.0e)", index, agreement.worstTensor,
+                          agreement.worst, agreement.tolerance)
+        guard let ties = agreement.maxPoolTies else { return head + "." }
+        let windows = "\(NetworkPlan.grouped(ties.rerouted)) of \(NetworkPlan.grouped(ties.windows)) max-pool windows"
+        if agreement.explainedByMaxPoolTies {
+            return head + String(format: " only through max-pool ties: %@ chose another of two values within the "
+                                 + "tolerance of each other (a last-bit difference upstream), routing their gradient "
+                                 + "to another pixel; with [0]'s choices imposed every gradient agrees to %.1e.",
+                                 windows, ties.gradientsOnBaselineChoices)
+        }
+        return head + String(format: ": not max-pool ties alone. %@ chose another maximum (%d of them near-ties); with "
+                             + "[0]'s choices imposed the gradients still differ by %.1e.", windows, ties.nearTies,
+                             ties.gradientsOnBaselineChoices)
     }
 
     /// Pads columns: the first `leftColumns` left-aligned, the rest right-aligned.

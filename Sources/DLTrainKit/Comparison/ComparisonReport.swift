@@ -67,11 +67,25 @@ public struct ComparisonReport: Encodable, Sendable {
         }
         /// Whether every difference is within `tolerance`.
         public var withinTolerance: Bool { worst <= tolerance }
+        /// What imposing the first engine's max-pool choices found, where a gradient differs by more than the
+        /// tolerance in a net with max pools (nil otherwise).
+        public var maxPoolTies: MaxPoolTies?
+        /// Whether the differences over the tolerance come from max-pool ties alone: the logits and the loss within
+        /// it, every window this engine chose differently a near-tie, and on the first engine's choices every
+        /// gradient within it.
+        public var explainedByMaxPoolTies: Bool {
+            guard !withinTolerance, logits <= tolerance, loss <= tolerance, let ties = maxPoolTies else { return false }
+            return ties.rerouted > 0 && ties.nearTies == ties.rerouted && ties.gradientsOnBaselineChoices <= tolerance
+        }
+        /// The verdict: every difference within the tolerance, or over it through max-pool ties alone.
+        public var agrees: Bool { withinTolerance || explainedByMaxPoolTies }
 
         enum CodingKeys: String, CodingKey {
-            case logits, loss, gradients, tolerance, worst
+            case logits, loss, gradients, tolerance, worst, agrees
             case worstTensor = "worst_tensor"
             case withinTolerance = "within_tolerance"
+            case maxPoolTies = "max_pool_ties"
+            case explainedByMaxPoolTies = "explained_by_max_pool_ties"
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -83,6 +97,29 @@ public struct ComparisonReport: Encodable, Sendable {
             try container.encode(worst, forKey: .worst)
             try container.encode(worstTensor, forKey: .worstTensor)
             try container.encode(withinTolerance, forKey: .withinTolerance)
+            try container.encode(maxPoolTies, forKey: .maxPoolTies)
+            try container.encode(explainedByMaxPoolTies, forKey: .explainedByMaxPoolTies)
+            try container.encode(agrees, forKey: .agrees)
+        }
+    }
+
+    /// How an engine's max-pool choices differ from the first engine's in the comparison pass, and how its
+    /// gradients compare when its backward pass takes the first engine's choices instead of its own.
+    public struct MaxPoolTies: Encodable, Sendable {
+        /// Max-pool windows in the pass, over every max-pool layer and sample.
+        public var windows: Int
+        /// Windows whose maximum this engine found at another position than the first engine.
+        public var rerouted: Int
+        /// Of those, the windows whose two positions hold values within the tolerance of each other, relative to the
+        /// largest magnitude of the layer's input on this engine.
+        public var nearTies: Int
+        /// The largest relative gradient difference from the first engine with its max-pool choices imposed.
+        public var gradientsOnBaselineChoices: Double
+
+        enum CodingKeys: String, CodingKey {
+            case windows, rerouted
+            case nearTies = "near_ties"
+            case gradientsOnBaselineChoices = "gradients_on_baseline_choices"
         }
     }
 

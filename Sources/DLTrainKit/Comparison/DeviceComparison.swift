@@ -45,10 +45,14 @@ public struct DeviceComparison {
         for engine in engines {
             let network = try NetworkBuilder.build(layers: config.network, inputShape: Shape(plan.inputShape),
                                                    seed: UInt64(config.training.seed), engine: engine)
+            // Compared before the timed steps change the weights: a second pass may need them as they were.
             let snapshot = try Snapshot(network: network, batch: input)
+            let agreement = try baseline.map {
+                try snapshot.agreement(with: $0, tolerance: options.tolerance, network: network, batch: input)
+            }
             var result = try measure(network, input: input)
-            if let baseline {
-                result.agreement = snapshot.agreement(with: baseline, tolerance: options.tolerance)
+            if let agreement {
+                result.agreement = agreement
                 result.speedup = result.trainImagesPerSecond / results[0].trainImagesPerSecond
             } else {
                 baseline = snapshot

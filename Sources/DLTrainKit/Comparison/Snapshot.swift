@@ -5,28 +5,56 @@ struct Snapshot {
     let logits: [Float]
     let loss: Float
     let gradients: [(name: String, values: [Float])]
+    /// The maxima the pass's max-pool layers chose.
+    let maxPoolChoices: MaxPoolChoices
 
     /// Runs one pass of `network` on `batch` from its current (freshly initialised) weights.
     init(network: Network, batch: SyntheticBatch) throws {
+        try self.init(network: network, batch: batch) { }
+    }
+
+    /// Runs one pass of `network` on `batch`, calling `beforeBackward` between the forward and the backward pass.
+    private init(network: Network, batch: SyntheticBatch, beforeBackward: () throws -> Void) throws {
         network.seedDropout(runSeed: 1, step: 0)
-        let result = try network.computeGradients(images: batch.images, labels: batch.labels,
-                                                  batch: batch.labels.count)
-        guard let logits = network.lastLogits else { preconditionFailure("computeGradients keeps its logits") }
+        let result = try network.trainingForward(images: batch.images, labels: batch.labels,
+                                                 batch: batch.labels.count)
+        try beforeBackward()
+        try network.backwardFromLoss()
+        guard let logits = network.lastLogits else { preconditionFailure("trainingForward keeps its logits") }
         self.logits = try network.engine.download(logits)
         loss = result.loss
         gradients = try network.parameters.map { ($0.name, try network.engine.download($0.gradient)) }
+        maxPoolChoices = try MaxPoolChoices(network: network)
     }
 
-    /// Relative differences from `baseline`: `max|a − b| / max|b|` per tensor.
-    func agreement(with baseline: Snapshot, tolerance: Double) -> ComparisonReport.Agreement {
-        var gradientDifferences: [String: Double] = [:]
-        for (mine, theirs) in zip(gradients, baseline.gradients) {
-            gradientDifferences[mine.name] = Self.relativeDifference(mine.values, theirs.values)
-        }
-        return ComparisonReport.Agreement(
+    /// Relative differences from `baseline`: `max|a − b| / max|b|` per tensor. Where a gradient differs by more
+    /// than `tolerance` and the net has max pools, `network` (the same net as this snapshot's, same weights) runs
+    /// the pass again with the baseline's max-pool choices imposed before its backward pass, and the agreement says
+    /// how many windows that rerouted and how far the gradients are apart on the baseline's routes.
+    func agreement(with baseline: Snapshot, tolerance: Double, network: Network, batch: SyntheticBatch) throws
+        -> ComparisonReport.Agreement {
+        var agreement = ComparisonReport.Agreement(
             logits: Self.relativeDifference(logits, baseline.logits),
             loss: Double(abs(loss - baseline.loss)) / max(Double(abs(baseline.loss)), 1e-12),
-            gradients: gradientDifferences, tolerance: tolerance)
+            gradients: gradientDifferences(from: baseline), tolerance: tolerance)
+        guard !agreement.withinTolerance, !baseline.maxPoolChoices.layers.isEmpty else { return agreement }
+        var counts = (windows: 0, rerouted: 0, nearTies: 0)
+        let rerouted = try Snapshot(network: network, batch: batch) {
+            counts = try baseline.maxPoolChoices.impose(on: network, tolerance: tolerance)
+        }
+        agreement.maxPoolTies = ComparisonReport.MaxPoolTies(
+            windows: counts.windows, rerouted: counts.rerouted, nearTies: counts.nearTies,
+            gradientsOnBaselineChoices: rerouted.gradientDifferences(from: baseline).values.max() ?? 0)
+        return agreement
+    }
+
+    /// `relativeDifference` of each parameter gradient from `baseline`'s, by tensor name.
+    private func gradientDifferences(from baseline: Snapshot) -> [String: Double] {
+        var differences: [String: Double] = [:]
+        for (mine, theirs) in zip(gradients, baseline.gradients) {
+            differences[mine.name] = Self.relativeDifference(mine.values, theirs.values)
+        }
+        return differences
     }
 
     /// `max|a − b| / max|b|` (∞ when any value is not finite).

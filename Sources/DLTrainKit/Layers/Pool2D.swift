@@ -21,8 +21,10 @@ public final class Pool2D: Layer {
     private let method: Method
     private var geometry: PoolingGeometry
     private var buffers = BatchBuffers()
-    /// Whether the latest forward pass recorded the maxima's positions (a training one).
-    private var recordedPositions = false
+    /// The input and the maxima's positions of the latest forward pass, when it was a training one with max
+    /// pooling (nil otherwise): what the backward pass routes by, and what compare-devices reads to tell engines that
+    /// break near-ties differently from engines that disagree.
+    private(set) var recordedMaxima: (input: Tensor, positions: Tensor)?
 
     /// Creates the layer for `[C, H, W]` inputs.
     public init(name: String, method: Method, inputShape: Shape, size: Int, stride: Int, padding: Int,
@@ -40,7 +42,7 @@ public final class Pool2D: Layer {
         guard !buffers.isPrepared(for: batch) else { return }
         buffers.reset(batch: batch)
         geometry.batch = batch
-        recordedPositions = false
+        recordedMaxima = nil
     }
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
@@ -51,7 +53,7 @@ public final class Pool2D: Layer {
             // The maxima's positions are only needed by a backward pass.
             let indices = training ? try buffers.tensor("indices", shape, on: engine, layer: name) : nil
             try engine.maxPool(input, geometry: geometry, into: output, indices: indices)
-            recordedPositions = training
+            recordedMaxima = indices.map { (input, $0) }
         case .average:
             try engine.avgPool(input, geometry: geometry, into: output)
         }
@@ -63,10 +65,11 @@ public final class Pool2D: Layer {
         let gradInput = try buffers.tensor("gradInput", inputShape.batched(buffers.batch), on: engine, layer: name)
         switch method {
         case .max:
-            guard recordedPositions else { preconditionFailure("\(name): backward without a training forward") }
-            let indices = try buffers.tensor("indices", outputShape.batched(buffers.batch), on: engine, layer: name)
+            guard let maxima = recordedMaxima else {
+                preconditionFailure("\(name): backward without a training forward pass")
+            }
             // dX[p] = Σ_{windows whose maximum is p} dY[window]
-            try engine.maxPoolBackward(gradOutput, indices: indices, geometry: geometry, into: gradInput)
+            try engine.maxPoolBackward(gradOutput, indices: maxima.positions, geometry: geometry, into: gradInput)
         case .average:
             // dX[p] = Σ_{windows ∋ p} dY[window] / size²
             try engine.avgPoolBackward(gradOutput, geometry: geometry, into: gradInput)

@@ -87,6 +87,14 @@ public final class Network {
 
     /// One forward and backward pass on a labelled batch: fills every parameter gradient and returns the loss.
     public func computeGradients(images: [Float], labels hostLabels: [Float], batch: Int) throws -> LossResult {
+        let result = try trainingForward(images: images, labels: hostLabels, batch: batch)
+        try backwardFromLoss()
+        return result
+    }
+
+    /// The first half of `computeGradients`: the training forward pass, the loss and the logits' gradient, which
+    /// `backwardFromLoss` propagates.
+    func trainingForward(images: [Float], labels hostLabels: [Float], batch: Int) throws -> LossResult {
         let logits = try forward(images: images, batch: batch, training: true)
         lastLogits = logits
         guard let labels, let gradLogits else { preconditionFailure("prepare(batch:) allocates the labels") }
@@ -95,12 +103,17 @@ public final class Network {
                                                     gradLogits: gradLogits)
         // A non-finite loss leaves every weight as it was, for the trainer to diagnose: no layer applies an update.
         if !result.loss.isFinite { for parameter in parameters { parameter.update = .optimizer } }
-        try backward(gradLogits)
         return result
     }
 
+    /// The second half of `computeGradients`: the backward pass from the latest `trainingForward`'s loss.
+    func backwardFromLoss() throws {
+        guard let gradLogits else { preconditionFailure("backward before a training forward pass") }
+        try backward(gradLogits)
+    }
+
     /// Propagates `gradLogits` back down to the first layer with parameters.
-    func backward(_ gradLogits: Tensor) throws {
+    private func backward(_ gradLogits: Tensor) throws {
         var gradient = gradLogits
         for index in (firstTrainableLayer..<layers.count).reversed() {
             let start = try profiler?.begin(engine)
