@@ -75,15 +75,24 @@ extension ComparisonReport {
                           agreement.worst, agreement.tolerance)
         guard let ties = agreement.maxPoolTies else { return head + "." }
         let windows = "\(NetworkPlan.grouped(ties.rerouted)) of \(NetworkPlan.grouped(ties.windows)) max-pool windows"
+        let imposed = String(format: "%.1e", ties.gradientsOnBaselineChoices)
         if agreement.explainedByMaxPoolTies {
-            return head + String(format: " only through max-pool ties: %@ chose another of two values within the "
-                                 + "tolerance of each other (a last-bit difference upstream), routing their gradient "
-                                 + "to another pixel; with [0]'s choices imposed every gradient agrees to %.1e.",
-                                 windows, ties.gradientsOnBaselineChoices)
+            return head + " only through max-pool ties: \(windows) chose another of two values within the tolerance "
+                + "of each other, routing their gradient to another pixel; with [0]'s choices imposed every gradient "
+                + "agrees to \(imposed)."
         }
-        return head + String(format: ": not max-pool ties alone. %@ chose another maximum (%d of them near-ties); with "
-                             + "[0]'s choices imposed the gradients still differ by %.1e.", windows, ties.nearTies,
-                             ties.gradientsOnBaselineChoices)
+        var reasons: [String] = []
+        if !ties.repeatsFirstPass { reasons.append("a second pass did not repeat the first bit for bit") }
+        if ties.rerouted == 0 { reasons.append("every max-pool window chose what [0] chose") }
+        if ties.nearTies < ties.rerouted {
+            let missed = NetworkPlan.grouped(ties.rerouted - ties.nearTies)
+            let rerouted = NetworkPlan.grouped(ties.rerouted)
+            reasons.append("\(missed) of the \(rerouted) windows that chose another maximum held no near-tie")
+        }
+        if ties.gradientsOnBaselineChoices > agreement.tolerance {
+            reasons.append("with [0]'s max-pool choices imposed the gradients still differ by \(imposed)")
+        }
+        return head + ", not through max-pool ties: " + reasons.joined(separator: "; ") + "."
     }
 
     /// Pads columns: the first `leftColumns` left-aligned, the rest right-aligned.

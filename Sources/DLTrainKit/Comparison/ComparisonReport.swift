@@ -67,15 +67,16 @@ public struct ComparisonReport: Encodable, Sendable {
         }
         /// Whether every difference is within `tolerance`.
         public var withinTolerance: Bool { worst <= tolerance }
-        /// What imposing the first engine's max-pool choices found, where a gradient differs by more than the
+        /// What imposing the first engine's max-pool choices found, where only gradients differ by more than the
         /// tolerance in a net with max pools (nil otherwise).
         public var maxPoolTies: MaxPoolTies?
         /// Whether the differences over the tolerance come from max-pool ties alone: the logits and the loss within
-        /// it, every window this engine chose differently a near-tie, and on the first engine's choices every
-        /// gradient within it.
+        /// it, the second pass a bitwise repeat of the first, every window this engine chose differently a near-tie,
+        /// and on the first engine's choices every gradient within the tolerance.
         public var explainedByMaxPoolTies: Bool {
             guard !withinTolerance, logits <= tolerance, loss <= tolerance, let ties = maxPoolTies else { return false }
-            return ties.rerouted > 0 && ties.nearTies == ties.rerouted && ties.gradientsOnBaselineChoices <= tolerance
+            return ties.repeatsFirstPass && ties.rerouted > 0 && ties.nearTies == ties.rerouted
+                && ties.gradientsOnBaselineChoices <= tolerance
         }
         /// The verdict: every difference within the tolerance, or over it through max-pool ties alone.
         public var agrees: Bool { withinTolerance || explainedByMaxPoolTies }
@@ -103,22 +104,26 @@ public struct ComparisonReport: Encodable, Sendable {
         }
     }
 
-    /// How an engine's max-pool choices differ from the first engine's in the comparison pass, and how its
-    /// gradients compare when its backward pass takes the first engine's choices instead of its own.
+    /// How an engine's max-pool choices differ from the first engine's in the comparison pass, from a second pass
+    /// of the engine that takes the first engine's choices for its backward pass instead of its own.
     public struct MaxPoolTies: Encodable, Sendable {
         /// Max-pool windows in the pass, over every max-pool layer and sample.
         public var windows: Int
         /// Windows whose maximum this engine found at another position than the first engine.
         public var rerouted: Int
-        /// Of those, the windows whose two positions hold values within the tolerance of each other, relative to the
-        /// largest magnitude of the layer's input on this engine.
+        /// Of those, the near-ties: both positions inside the window, this engine's value the larger by at most the
+        /// tolerance relative to the largest magnitude of the layer's input on this engine.
         public var nearTies: Int
+        /// Whether the second pass repeated the first bit for bit (its logits and its own max-pool choices), so
+        /// that what it found holds for the compared pass.
+        public var repeatsFirstPass: Bool
         /// The largest relative gradient difference from the first engine with its max-pool choices imposed.
         public var gradientsOnBaselineChoices: Double
 
         enum CodingKeys: String, CodingKey {
             case windows, rerouted
             case nearTies = "near_ties"
+            case repeatsFirstPass = "repeats_first_pass"
             case gradientsOnBaselineChoices = "gradients_on_baseline_choices"
         }
     }

@@ -27,24 +27,27 @@ struct Snapshot {
         maxPoolChoices = try MaxPoolChoices(network: network)
     }
 
-    /// Relative differences from `baseline`: `max|a − b| / max|b|` per tensor. Where a gradient differs by more
-    /// than `tolerance` and the net has max pools, `network` (the same net as this snapshot's, same weights) runs
-    /// the pass again with the baseline's max-pool choices imposed before its backward pass, and the agreement says
-    /// how many windows that rerouted and how far the gradients are apart on the baseline's routes.
+    /// Relative differences from `baseline`: `max|a − b| / max|b|` per tensor. Where only gradients differ by more
+    /// than `tolerance` (the logits and the loss within it) and the net has max pools, `network` (the net of this
+    /// snapshot, its weights unchanged since) runs the pass again, the baseline's max-pool choices imposed before
+    /// its backward pass, and the agreement says what that found (`ComparisonReport.MaxPoolTies`).
     func agreement(with baseline: Snapshot, tolerance: Double, network: Network, batch: SyntheticBatch) throws
         -> ComparisonReport.Agreement {
         var agreement = ComparisonReport.Agreement(
             logits: Self.relativeDifference(logits, baseline.logits),
             loss: Double(abs(loss - baseline.loss)) / max(Double(abs(baseline.loss)), 1e-12),
             gradients: gradientDifferences(from: baseline), tolerance: tolerance)
-        guard !agreement.withinTolerance, !baseline.maxPoolChoices.layers.isEmpty else { return agreement }
-        var counts = (windows: 0, rerouted: 0, nearTies: 0)
-        let rerouted = try Snapshot(network: network, batch: batch) {
-            counts = try baseline.maxPoolChoices.impose(on: network, tolerance: tolerance)
+        guard !agreement.withinTolerance, agreement.logits <= tolerance, agreement.loss <= tolerance,
+              !baseline.maxPoolChoices.layers.isEmpty else { return agreement }
+        var imposition = MaxPoolChoices.Imposition()
+        let imposed = try Snapshot(network: network, batch: batch) {
+            imposition = try baseline.maxPoolChoices.impose(on: network, repeating: maxPoolChoices,
+                                                            tolerance: tolerance)
         }
         agreement.maxPoolTies = ComparisonReport.MaxPoolTies(
-            windows: counts.windows, rerouted: counts.rerouted, nearTies: counts.nearTies,
-            gradientsOnBaselineChoices: rerouted.gradientDifferences(from: baseline).values.max() ?? 0)
+            windows: imposition.windows, rerouted: imposition.rerouted, nearTies: imposition.nearTies,
+            repeatsFirstPass: imposition.repeatedOwnChoices && imposed.logits == logits,
+            gradientsOnBaselineChoices: imposed.gradientDifferences(from: baseline).values.max() ?? 0)
         return agreement
     }
 

@@ -19,7 +19,8 @@ public final class Pool2D: Layer {
 
     private let engine: ComputeEngine
     private let method: Method
-    private var geometry: PoolingGeometry
+    /// The windows (its batch is the prepared one).
+    private(set) var geometry: PoolingGeometry
     private var buffers = BatchBuffers()
     /// The input and the maxima's positions of the latest forward pass, when it was a training one with max
     /// pooling (nil otherwise): what the backward pass routes by, and what compare-devices reads to tell engines that

@@ -16,7 +16,7 @@ public final class Network {
     /// When set, each layer's forward and backward pass is synchronised and timed (compare-devices).
     public var profiler: LayerProfiler?
 
-    /// The logits of the latest `computeGradients` call, still on the engine.
+    /// The logits of the latest training forward pass (`computeGradients`), still on the engine.
     public private(set) var lastLogits: Tensor?
 
     private(set) var batch = 0
