@@ -57,9 +57,28 @@ struct Train: ParsableCommand {
             print("resume with: dltrain train \(resumeArguments(checkpoint))")
             throw ExitCode(InterruptSignals.exitStatus)
         }
-        let best = trainer.runDirectory.checkpointsURL.appendingPathComponent("best.safetensors").path
+        printBestCheckpoint(of: trainer)
+    }
+
+    /// Where the run's best checkpoint is and how to evaluate it. A run resumed into another folder writes one only
+    /// when an epoch beats the resumed run's best; a config without validation data needs a labelled folder for eval.
+    private func printBestCheckpoint(of trainer: Trainer) {
+        let checkpoints = trainer.runDirectory.checkpointsURL
+        let best = checkpoints.appendingPathComponent("best.safetensors").path
+        guard FileManager.default.fileExists(atPath: best) else {
+            let earlier = resume.map {
+                URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("best.safetensors").path
+            }
+            let kept = earlier.map { FileManager.default.fileExists(atPath: $0) ? "; the best is still \($0)" : "" }
+            print("no epoch of this run beat the best so far\(kept ?? ""), so \(checkpoints.path) holds no "
+                  + "best.safetensors")
+            print("last checkpoint: \(checkpoints.appendingPathComponent("last.safetensors").path)")
+            return
+        }
+        let data = trainer.config.data
+        let labelled = data.validation != nil || data.validationSplit != nil ? "" : " --data <a labelled folder>"
         print("best checkpoint: \(best)")
-        print("evaluate it:     dltrain eval \(best)")
+        print("evaluate it:     dltrain eval \(best)\(labelled)")
     }
 
     /// The arguments that continue this run from `checkpoint`, shell-quoted where needed.

@@ -37,6 +37,8 @@ public final class Trainer {
     public let network: Network
     /// The run folder.
     public let runDirectory: RunDirectory
+    /// Held from before the folder is claimed until `run` returns (or the trainer goes away).
+    private let folderLock: RunFolderLock
 
     let engine: ComputeEngine
     let data: TrainingData
@@ -66,6 +68,7 @@ public final class Trainer {
         self.engine = engine
         stopRequest = options.stopRequest
         runDirectory = try RunDirectory(url: URL(fileURLWithPath: config.output.directory))
+        folderLock = try RunFolderLock(folder: runDirectory.url)
         checkpoints = CheckpointDirectory(runDirectory: runDirectory.url)
         if let resume = options.resume {
             try Self.claimForResume(runDirectory, checkpoints: checkpoints, resuming: resume)
@@ -134,6 +137,7 @@ public final class Trainer {
     /// written.
     @discardableResult
     public func run(observer: TrainingObserver? = nil) throws -> EpochMetrics? {
+        defer { folderLock.release() }
         let epochs = config.training.epochs
         let stepsPerEpoch = data.trainingLoader.batchCount
         observer?.trainingWillStart(TrainingStart(

@@ -11,6 +11,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case emptyDataset(String)
     /// The run folder already holds a run, and neither resuming nor overwriting was asked for.
     case runExists(path: String)
+    /// Another trainer (process `processID`, when its lock file says) is writing the run folder.
+    case runInUse(path: String, processID: Int?)
     /// An image could not be decoded under `on_bad_image: "fail"`.
     case badImage(ImageError)
     /// Writing a checkpoint failed; the files already in the folder are untouched.
@@ -34,6 +36,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .runExists(path):
             return "\(path) already holds a run; continue it with --resume \(path)/checkpoints/last.safetensors, "
                 + "start over with --overwrite, or choose another --output"
+        case let .runInUse(path, processID):
+            return "\(path) is in use by another dltrain train\(processID.map { " (process \($0))" } ?? ""); wait "
+                + "for it to finish, or choose another --output"
         case let .badImage(error):
             return "\(error) (set data.on_bad_image to \"skip\" or pass --skip-bad-images to leave such files out)"
         case let .checkpointWriteFailed(error, folder):
