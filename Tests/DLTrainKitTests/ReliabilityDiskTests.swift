@@ -14,6 +14,11 @@ final class ReliabilityDiskTests: XCTestCase {
             guard case TrainingError.outputNotWritable(let path, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(path, file.appendingPathComponent("run").path)
         }
+        let onTheFile = try ReliabilityFixture.config(data: URL(fileURLWithPath: "/nonexistent/data"), output: file)
+        XCTAssertThrowsError(try Trainer(config: onTheFile, engine: ReliabilityFixture.engine())) { error in
+            XCTAssertEqual(error as? TrainingError,
+                           .outputNotWritable(path: file.path, reason: "it exists and is not a folder"))
+        }
     }
 
     func testAFailedCheckpointWriteIsAnErrorAndLeavesThePreviousCheckpointsIntact() throws {

@@ -68,4 +68,27 @@ final class SafeTensorsCheckpointFilesTests: XCTestCase {
         try AtomicFile.write(original.encoded(), to: url)
         XCTAssertEqual(try SafeTensorsFile.read(from: url), original)
     }
+
+    /// The two usual wrong arguments: a run folder (pointed at its best checkpoint) and a config file.
+    func testAFolderOrAConfigIsNamedForWhatItIs() throws {
+        let run = TemporaryFolders.path("dltrain-wrong-file")
+        try FileManager.default.createDirectory(at: run.appendingPathComponent("checkpoints"),
+                                                withIntermediateDirectories: true)
+        func message(_ url: URL) -> String {
+            do {
+                _ = try SafeTensorsFile.read(from: url)
+                return "read"
+            } catch {
+                return error.message
+            }
+        }
+        XCTAssertEqual(message(run), "is a folder, not a checkpoint file")
+        let best = run.appendingPathComponent("checkpoints/best.safetensors")
+        try AtomicFile.write(SafeTensorsFile(tensors: [NamedTensor(name: "w", shape: [1], values: [1])]).encoded(),
+                             to: best)
+        XCTAssertEqual(message(run), "is a folder, not a checkpoint file; did you mean \(best.path)?")
+        let config = run.appendingPathComponent("config.json")
+        try Data(" {\n  \"name\": \"quickstart\"\n}\n".utf8).write(to: config)
+        XCTAssertEqual(message(config), "not a safetensors checkpoint: the file holds JSON (a config?)")
+    }
 }

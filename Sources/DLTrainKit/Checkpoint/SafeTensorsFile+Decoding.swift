@@ -11,6 +11,10 @@ extension SafeTensorsFile {
         }
         let declared = data.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard declared <= UInt64(SafeTensorsFile.maximumHeaderLength) else {
+            // Text where the length should be: most likely a config or another JSON file passed by mistake.
+            if data.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "{") {
+                throw fail("not a safetensors checkpoint: the file holds JSON (a config?)")
+            }
             throw fail("header length \(declared) is over the limit of \(SafeTensorsFile.maximumHeaderLength) bytes")
         }
         let headerLength = Int(declared)

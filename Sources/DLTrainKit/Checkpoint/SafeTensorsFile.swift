@@ -25,6 +25,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
     /// Reads and validates the file at `url`; never trusts its sizes before checking them against the file.
     public static func read(from url: URL) throws(CheckpointError) -> SafeTensorsFile {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            // A run folder or its checkpoints folder: point at the checkpoint a user most likely meant.
+            let candidates = ["checkpoints/best.safetensors", "best.safetensors"].map(url.appendingPathComponent)
+            let meant = candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+            throw CheckpointError(file: url.path, "is a folder, not a checkpoint file"
+                                  + (meant.map { "; did you mean \($0.path)?" } ?? ""))
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .mappedIfSafe)

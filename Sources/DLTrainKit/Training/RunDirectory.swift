@@ -15,13 +15,17 @@ public struct RunDirectory: Sendable {
     public init(url: URL) throws {
         self.url = url
         let manager = FileManager.default
+        var isFolder: ObjCBool = false
+        if manager.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw TrainingError.outputNotWritable(path: url.path, reason: "it exists and is not a folder")
+        }
         do {
             try manager.createDirectory(at: checkpointsURL, withIntermediateDirectories: true)
             let probe = checkpointsURL.appendingPathComponent(".write-probe-\(getpid())")
             try Data().write(to: probe)
             try manager.removeItem(at: probe)
         } catch {
-            throw TrainingError.outputNotWritable(path: url.path, reason: error.localizedDescription)
+            throw TrainingError.outputNotWritable(path: url.path, reason: ConfigError.reason(error))
         }
     }
 
