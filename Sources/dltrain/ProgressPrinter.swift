@@ -52,10 +52,11 @@ final class ProgressPrinter: TrainingObserver {
         fflush(nil)
     }
 
+    /// Warnings go to standard error, apart from the progress on standard output.
     func trainingDidWarn(_ message: String) {
         closeLine()
-        print("warning: \(message)")
         fflush(nil)
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
 
     /// Ends a live progress line, so the next output starts on a line of its own.

@@ -103,9 +103,10 @@ final class ReliabilityCLITests: XCTestCase {
                              containing: "data/square/notes.png: not an image")
         let skipped = try BinaryRunner.run(["train", "config.json", "--skip-bad-images"], in: directory)
         XCTAssertEqual(skipped.status, 0, skipped.standardError)
-        let output = skipped.standardOutput
-        XCTAssertEqual(output.components(separatedBy: "warning: skipped bad image").count - 1, 1, output)
-        XCTAssertTrue(output.contains("notes.png: not an image"), output)
+        let (output, warnings) = (skipped.standardOutput, skipped.standardError)
+        XCTAssertEqual(warnings.components(separatedBy: "warning: skipped bad image").count - 1, 1, warnings)
+        XCTAssertTrue(warnings.contains("notes.png: not an image"), warnings)
+        XCTAssertFalse(output.contains("warning:"), "warnings go to standard error: \(output)")
         XCTAssertTrue(output.contains("skipped 1 bad images"), output)
     }
 
