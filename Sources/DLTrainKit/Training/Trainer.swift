@@ -211,11 +211,14 @@ public final class Trainer {
             ("name", saved.name != config.name),
         ].filter(\.1).map(\.0)
         guard differing.isEmpty else {
+            let differences = config.json.differences(from: saved.json)
+            let shown = differences.prefix(3).map { "\($0.path) is \($0.mine) here, \($0.theirs) in the checkpoint" }
+                + (differences.count > 3 ? ["and \(differences.count - 3) more"] : [])
             throw TrainingError.checkpointMismatch(
                 path: path,
-                reason: "the config's \(differing.joined(separator: ", ")) differs from the one this checkpoint "
-                    + "was trained with; resume with the run's own config.json (--epochs, --output and the data "
-                    + "folders may change)")
+                reason: "the config differs from the one this checkpoint was trained with: "
+                    + (shown.isEmpty ? differing.joined(separator: ", ") : shown.joined(separator: "; "))
+                    + "; resume with the run's own config.json (--epochs, --output and the data folders may change)")
         }
     }
 }
