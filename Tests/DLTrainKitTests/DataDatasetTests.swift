@@ -1,7 +1,7 @@
-import DLTrainKit
 import Foundation
 import ImageIO
 import XCTest
+@testable import DLTrainKit
 
 final class DataDatasetTests: XCTestCase {
     func testClassesAreSortedAndHiddenOrForeignFilesIgnored() throws {
@@ -34,6 +34,16 @@ final class DataDatasetTests: XCTestCase {
         let missing = URL(fileURLWithPath: "/nonexistent-dltrain-data")
         XCTAssertThrowsError(try ImageFolderDataset(root: missing)) { error in
             XCTAssertEqual(error as? DatasetError, .missingFolder(missing.path))
+        }
+        // A folder a config names: the key, and for a relative path where it was looked for.
+        XCTAssertThrowsError(try ImageFolderDataset(configured: "nonexistent-dltrain-data/train", key: "data.train",
+                                                    advice: "; or else")) { error in
+            let resolved = URL(fileURLWithPath: "nonexistent-dltrain-data/train").path
+            XCTAssertEqual("\(error)", "data.train: dataset folder \(resolved) does not exist "
+                           + "(\"nonexistent-dltrain-data/train\" is relative to the current folder); or else")
+        }
+        XCTAssertThrowsError(try ImageFolderDataset(configured: missing.path, key: "--data")) { error in
+            XCTAssertEqual("\(error)", "--data: dataset folder \(missing.path) does not exist")
         }
         let root = try DataFolderFixture.makeRoot()
         try DataFolderFixture.addFiles(["a.png"], to: nil, in: root)

@@ -4,6 +4,9 @@ import Foundation
 public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// The dataset root does not exist.
     case missingFolder(String)
+    /// The folder a config key (or option) names does not exist: `path` as written, `resolved` where it was looked
+    /// for, and what to do about it.
+    case missingConfiguredFolder(key: String, path: String, resolved: String, advice: String)
     /// The dataset root is a file.
     case notAFolder(String)
     /// A folder could not be listed.
@@ -24,6 +27,9 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     public var description: String {
         switch self {
         case .missingFolder(let path): "dataset folder \(path) does not exist"
+        case .missingConfiguredFolder(let key, let path, let resolved, let advice):
+            "\(key): dataset folder \(resolved) does not exist"
+                + (path.hasPrefix("/") ? "" : " (\"\(path)\" is relative to the current folder)") + advice
         case .notAFolder(let path): "dataset path \(path) is a file, expected a folder with one subfolder per class"
         case .unreadableFolder(let path, let reason): "cannot list folder \(path): \(reason)"
         case .noClassFolders(let path):

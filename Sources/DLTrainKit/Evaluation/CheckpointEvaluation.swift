@@ -16,12 +16,19 @@ public struct CheckpointEvaluation {
         checkpoint = try Checkpoint.load(from: url)
         let config = checkpoint.config
         let classNames = checkpoint.metadata.classNames
-        if let folder = dataFolder ?? config.data.validation {
+        // The checkpoint's own folders are as its config wrote them, relative to where it trained.
+        let advice = "; run from the folder it trained in, or name a labelled folder with --data"
+        if let folder = dataFolder {
             self.dataFolder = folder
-            dataset = try ImageFolderDataset(root: URL(fileURLWithPath: folder), classNames: classNames)
+            dataset = try ImageFolderDataset(configured: folder, key: "--data", classNames: classNames)
+        } else if let folder = config.data.validation {
+            self.dataFolder = folder
+            dataset = try ImageFolderDataset(configured: folder, key: "the checkpoint's data.validation",
+                                             classNames: classNames, advice: advice)
         } else if let fraction = config.data.validationSplit {
             self.dataFolder = "\(config.data.train) (validation split \(fraction))"
-            dataset = try ImageFolderDataset(root: URL(fileURLWithPath: config.data.train), classNames: classNames)
+            dataset = try ImageFolderDataset(configured: config.data.train, key: "the checkpoint's data.train",
+                                             classNames: classNames, advice: advice)
                 .split(validationFraction: fraction, seed: UInt64(config.training.seed)).validation
         } else {
             throw TrainingError.emptyDataset(

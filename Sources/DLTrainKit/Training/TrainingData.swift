@@ -12,10 +12,11 @@ struct TrainingData {
     init(config: Config, classNames: [String]?) throws {
         let data = config.data
         let seed = UInt64(config.training.seed)
-        var training = try ImageFolderDataset(root: URL(fileURLWithPath: data.train), classNames: classNames)
+        var training = try ImageFolderDataset(configured: data.train, key: "data.train", classNames: classNames)
         var validation: ImageFolderDataset?
         if let folder = data.validation {
-            validation = try ImageFolderDataset(root: URL(fileURLWithPath: folder), classNames: training.classNames)
+            validation = try ImageFolderDataset(configured: folder, key: "data.validation",
+                                                classNames: training.classNames)
         } else if let fraction = data.validationSplit {
             (training, validation) = try training.split(validationFraction: fraction, seed: seed)
         }
