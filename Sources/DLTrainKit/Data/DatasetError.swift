@@ -17,8 +17,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case emptyClass(name: String, folder: String)
     /// Every image of a class folder was undecodable and skipped.
     case noReadableImages(name: String, folder: String)
-    /// The class folders differ from the classes the model was trained on.
-    case classMismatch(root: String, missing: [String], unexpected: [String])
+    /// The class folders differ from the classes expected: `reference`'s (the model's by default).
+    case classMismatch(root: String, missing: [String], unexpected: [String], reference: String = "the model's")
     /// `validation_split` outside (0, 1).
     case invalidValidationFraction(Double)
     /// A loader option is out of range.
@@ -38,8 +38,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
             "class \"\(name)\" has no .png, .jpg or .jpeg images directly inside \(folder)"
         case .noReadableImages(let name, let folder):
             "class \"\(name)\" has no usable images: every image in \(folder) is undecodable (see the skipped files)"
-        case .classMismatch(let root, let missing, let unexpected):
-            "the class folders in \(root) do not match the model's classes"
+        case .classMismatch(let root, let missing, let unexpected, let reference):
+            "the class folders in \(root) do not match \(reference) classes"
                 + (missing.isEmpty ? "" : "; missing: \(missing.joined(separator: ", "))")
                 + (unexpected.isEmpty ? "" : "; unexpected: \(unexpected.joined(separator: ", "))")
         case .invalidValidationFraction(let value):

@@ -20,15 +20,16 @@ public struct CheckpointEvaluation {
         let advice = "; run from the folder it trained in, or name a labelled folder with --data"
         if let folder = dataFolder {
             self.dataFolder = folder
-            dataset = try ImageFolderDataset(configured: folder, key: "--data", classNames: classNames)
+            dataset = try ImageFolderDataset(configured: folder, key: "--data", classNames: classNames,
+                                             classesOf: "the checkpoint's")
         } else if let folder = config.data.validation {
             self.dataFolder = folder
             dataset = try ImageFolderDataset(configured: folder, key: "the checkpoint's data.validation",
-                                             classNames: classNames, advice: advice)
+                                             classNames: classNames, classesOf: "the checkpoint's", advice: advice)
         } else if let fraction = config.data.validationSplit {
             self.dataFolder = "\(config.data.train) (validation split \(fraction))"
             dataset = try ImageFolderDataset(configured: config.data.train, key: "the checkpoint's data.train",
-                                             classNames: classNames, advice: advice)
+                                             classNames: classNames, classesOf: "the checkpoint's", advice: advice)
                 .split(validationFraction: fraction, seed: UInt64(config.training.seed)).validation
         } else {
             throw TrainingError.emptyDataset(

@@ -89,9 +89,9 @@ public final class Trainer {
         let plan = try config.networkPlan()
         guard plan.classCount == data.training.classNames.count else {
             throw TrainingError.checkpointMismatch(
-                path: config.data.train,
-                reason: "the data has \(data.training.classNames.count) classes but the network's last layer "
-                    + "outputs \(plan.classCount) logits")
+                path: "data.train (\(config.data.train))",
+                reason: "\(data.training.classNames.count) class folders, but the network's last layer, "
+                    + "network[\(config.network.count - 1)], outputs \(plan.classCount) logits")
         }
         network = try NetworkBuilder.build(layers: config.network, inputShape: Shape(config.data.input.shape),
                                            seed: UInt64(config.training.seed), engine: engine)

@@ -12,11 +12,12 @@ struct TrainingData {
     init(config: Config, classNames: [String]?) throws {
         let data = config.data
         let seed = UInt64(config.training.seed)
-        var training = try ImageFolderDataset(configured: data.train, key: "data.train", classNames: classNames)
+        var training = try ImageFolderDataset(configured: data.train, key: "data.train", classNames: classNames,
+                                              classesOf: "the checkpoint's")
         var validation: ImageFolderDataset?
         if let folder = data.validation {
             validation = try ImageFolderDataset(configured: folder, key: "data.validation",
-                                                classNames: training.classNames)
+                                                classNames: training.classNames, classesOf: "data.train's")
         } else if let fraction = data.validationSplit {
             (training, validation) = try training.split(validationFraction: fraction, seed: seed)
         }
