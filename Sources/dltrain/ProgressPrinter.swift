@@ -39,16 +39,7 @@ final class ProgressPrinter: TrainingObserver {
 
     func epochDidFinish(_ metrics: EpochMetrics, isBest: Bool) {
         closeLine()
-        var line = String(format: "epoch %d  train loss %.4f acc %.2f%%", metrics.epoch, metrics.trainLoss,
-                          metrics.trainAccuracy * 100)
-        if let loss = metrics.validationLoss, let accuracy = metrics.validationAccuracy {
-            line += String(format: "  val loss %.4f acc %.2f%%", loss, accuracy * 100)
-        }
-        line += String(format: "  %.1fs  %.0f img/s", metrics.seconds, metrics.imagesPerSecond)
-        if metrics.skippedImages > 0 { line += "  skipped \(metrics.skippedImages) bad images" }
-        if metrics.skippedBatches > 0 { line += "  skipped \(metrics.skippedBatches) non-finite batches" }
-        if isBest { line += "  (best)" }
-        print(line)
+        print(metrics.summary + (isBest ? "  (best)" : ""))
         fflush(nil)
     }
 

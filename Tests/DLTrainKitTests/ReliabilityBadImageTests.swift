@@ -59,6 +59,11 @@ final class ReliabilityBadImageTests: XCTestCase {
             XCTAssertEqual(log.components(separatedBy: "/\(name):").count - 1, 1, "\(name) logged once")
         }
         XCTAssertEqual(observer.epochs.map(\.skippedImages), [expected.count, expected.count])
+        for metrics in observer.epochs {
+            XCTAssertTrue(log.contains(metrics.summary + "  step \(metrics.step)"),
+                          "epoch \(metrics.epoch) logged: \(log)")
+            XCTAssertTrue(metrics.summary.hasSuffix("skipped \(expected.count) bad images"), metrics.summary)
+        }
         let csv = try String(contentsOf: output.appendingPathComponent("metrics.csv"), encoding: .utf8)
         XCTAssertTrue(csv.hasPrefix(EpochMetrics.csvHeader))
         XCTAssertTrue(csv.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",\(expected.count),0") }, csv)

@@ -36,6 +36,9 @@ final class ReliabilityNonFiniteTests: XCTestCase {
             let layers = trainer.network.layers.map(\.name)
             XCTAssertTrue(layers.contains { location.contains($0) }, location)
             XCTAssertTrue("\(error)".contains("step \(step)"), "\(error)")
+            // The log of an unattended run says how it ended.
+            let log = (try? String(contentsOf: trainer.runDirectory.logURL, encoding: .utf8)) ?? ""
+            XCTAssertTrue(log.contains("stopped: \(error)"), log)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: trainer.runDirectory.checkpointsURL
             .appendingPathComponent("last.safetensors").path))

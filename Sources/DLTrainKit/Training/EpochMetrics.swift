@@ -1,3 +1,5 @@
+import Foundation
+
 /// One epoch's results, as written to `metrics.csv`, `metrics.jsonl` and checkpoint metadata.
 public struct EpochMetrics: Codable, Equatable, Sendable {
     public var epoch: Int
@@ -24,6 +26,19 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         case imagesPerSecond = "images_per_second"
         case skippedImages = "skipped_images"
         case skippedBatches = "skipped_batches"
+    }
+
+    /// The epoch as one readable line, as the console and `train.log` show it: `epoch 3  train loss 0.4123 acc
+    /// 85.20%  val loss 0.4410 acc 84.10%  4.2s  2380 img/s`, and any skipped images or batches.
+    public var summary: String {
+        var line = String(format: "epoch %d  train loss %.4f acc %.2f%%", epoch, trainLoss, trainAccuracy * 100)
+        if let loss = validationLoss, let accuracy = validationAccuracy {
+            line += String(format: "  val loss %.4f acc %.2f%%", loss, accuracy * 100)
+        }
+        line += String(format: "  %.1fs  %.0f img/s", seconds, imagesPerSecond)
+        if skippedImages > 0 { line += "  skipped \(skippedImages) bad images" }
+        if skippedBatches > 0 { line += "  skipped \(skippedBatches) non-finite batches" }
+        return line
     }
 
     /// The CSV header matching `csvRow`.

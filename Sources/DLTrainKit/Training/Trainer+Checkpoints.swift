@@ -28,7 +28,7 @@ extension Trainer {
         completedEpochs = metrics.epoch
         if isBest { bestAccuracy = accuracy }
         try runDirectory.record(metrics)
-        logger.info("\(metrics.csvRow)")
+        logger.info("\(metrics.summary)  step \(step)  lr \(metrics.learningRate)\(isBest ? "  (best)" : "")")
         return isBest
     }
 

@@ -138,6 +138,17 @@ public final class Trainer {
     @discardableResult
     public func run(observer: TrainingObserver? = nil) throws -> EpochMetrics? {
         defer { folderLock.release() }
+        do {
+            return try trainEpochs(observer: observer)
+        } catch {
+            // An unattended run's log says how it ended (an interruption has logged its checkpoint already).
+            if case TrainingError.interrupted = error {} else { logger.error("stopped: \(error)") }
+            throw error
+        }
+    }
+
+    /// `run`'s epochs, from the first one not yet trained.
+    private func trainEpochs(observer: TrainingObserver?) throws -> EpochMetrics? {
         let epochs = config.training.epochs
         let stepsPerEpoch = data.trainingLoader.batchCount
         observer?.trainingWillStart(TrainingStart(
