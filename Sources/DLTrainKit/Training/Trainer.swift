@@ -67,6 +67,7 @@ public final class Trainer {
         self.config = config
         self.engine = engine
         stopRequest = options.stopRequest
+        try Self.requirePlaceForRun(URL(fileURLWithPath: config.output.directory), data: config.data)
         runDirectory = try RunDirectory(url: URL(fileURLWithPath: config.output.directory))
         folderLock = try RunFolderLock(folder: runDirectory.url)
         checkpoints = CheckpointDirectory(runDirectory: runDirectory.url)
@@ -177,6 +178,29 @@ public final class Trainer {
             }
         }
         return last
+    }
+
+    /// A run folder is new, empty, or an earlier run's: never a folder of other files (`--output /`), and never
+    /// inside a data folder, where its checkpoints folder would be read as a class.
+    private static func requirePlaceForRun(_ url: URL, data: DataConfig) throws {
+        let folder = url.standardizedFileURL.path
+        for (key, path) in [("data.train", data.train), ("data.validation", data.validation)] {
+            guard let path else { continue }
+            let root = URL(fileURLWithPath: path).standardizedFileURL.path
+            if folder == root || folder.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
+                throw TrainingError.outputNotWritable(path: url.path, reason: "it is inside \(key) (\(path)), where "
+                                                      + "its checkpoints would be read as a class")
+            }
+        }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: url.path), !entries.isEmpty else {
+            return
+        }
+        let runFiles: Set = ["config.json", "train.log", "metrics.csv", "metrics.jsonl", "checkpoints", ".lock"]
+        guard entries.contains(where: runFiles.contains) else {
+            let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
+            throw TrainingError.outputNotWritable(path: url.path, reason: "it holds other files (\(shown)) and no "
+                                                  + "run; a run folder must be new, empty, or an earlier run's")
+        }
     }
 
     /// A fresh run must not silently replace another run's checkpoints: refuse, or with `overwrite` delete them.
