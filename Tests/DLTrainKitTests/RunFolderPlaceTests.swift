@@ -15,11 +15,17 @@ final class RunFolderPlaceTests: XCTestCase {
                            + "and no run; a run folder must be new, empty, or an earlier run's")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: others.appendingPathComponent("checkpoints").path))
+        // Hidden files alone leave a folder free for a run.
+        let hidden = TemporaryFolders.path("dltrain-hidden")
+        try FileManager.default.createDirectory(at: hidden.appendingPathComponent(".ipynb_checkpoints"),
+                                                withIntermediateDirectories: true)
+        XCTAssertNoThrow(try Trainer(config: try ReliabilityFixture.config(data: data, output: hidden),
+                                     engine: ReliabilityFixture.engine()))
         let inside = data.appendingPathComponent("runs/x")
         let intoData = try ReliabilityFixture.config(data: data, output: inside)
         XCTAssertThrowsError(try Trainer(config: intoData, engine: ReliabilityFixture.engine())) { error in
             XCTAssertEqual("\(error)", "cannot write the run folder \(inside.path): it is inside data.train "
-                           + "(\(data.path)), where its checkpoints would be read as a class")
+                           + "(\(data.path)), where it would be read as part of the data")
         }
         // An earlier run's folder with a file of the user's beside it is still a run folder.
         let output = ReliabilityFixture.makeOutput()

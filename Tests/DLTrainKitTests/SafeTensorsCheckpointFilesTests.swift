@@ -69,7 +69,7 @@ final class SafeTensorsCheckpointFilesTests: XCTestCase {
         XCTAssertEqual(try SafeTensorsFile.read(from: url), original)
     }
 
-    /// The two usual wrong arguments: a run folder (pointed at its best checkpoint) and a config file.
+    /// The two usual wrong arguments: a run folder (its best and last checkpoints named) and a config file.
     func testAFolderOrAConfigIsNamedForWhatItIs() throws {
         let run = TemporaryFolders.path("dltrain-wrong-file")
         try FileManager.default.createDirectory(at: run.appendingPathComponent("checkpoints"),
@@ -86,7 +86,11 @@ final class SafeTensorsCheckpointFilesTests: XCTestCase {
         let best = run.appendingPathComponent("checkpoints/best.safetensors")
         try AtomicFile.write(SafeTensorsFile(tensors: [NamedTensor(name: "w", shape: [1], values: [1])]).encoded(),
                              to: best)
-        XCTAssertEqual(message(run), "is a folder, not a checkpoint file; did you mean \(best.path)?")
+        XCTAssertEqual(message(run), "is a folder, not a checkpoint file; its checkpoints: \(best.path)")
+        let last = run.appendingPathComponent("checkpoints/last.safetensors")
+        try FileManager.default.copyItem(at: best, to: last)
+        XCTAssertEqual(message(run.appendingPathComponent("checkpoints")),
+                       "is a folder, not a checkpoint file; its checkpoints: \(best.path), \(last.path)")
         let config = run.appendingPathComponent("config.json")
         try Data(" {\n  \"name\": \"quickstart\"\n}\n".utf8).write(to: config)
         XCTAssertEqual(message(config), "not a safetensors checkpoint: the file holds JSON (a config?)")

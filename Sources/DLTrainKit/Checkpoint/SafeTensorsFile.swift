@@ -27,11 +27,18 @@ public struct SafeTensorsFile: Sendable, Equatable {
     public static func read(from url: URL) throws(CheckpointError) -> SafeTensorsFile {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-            // A run folder or its checkpoints folder: point at the checkpoint a user most likely meant.
-            let candidates = ["checkpoints/best.safetensors", "best.safetensors"].map(url.appendingPathComponent)
-            let meant = candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+            // A run folder or its checkpoints folder: name its best checkpoint (to evaluate) and last (to resume).
+            let folder = [url.appendingPathComponent("checkpoints"), url].first {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("last.safetensors").path)
+                    || FileManager.default.fileExists(atPath: $0.appendingPathComponent("best.safetensors").path)
+            }
+            let meant = ["best.safetensors", "last.safetensors"].compactMap { name in
+                folder.map { $0.appendingPathComponent(name).path }.flatMap {
+                    FileManager.default.fileExists(atPath: $0) ? $0 : nil
+                }
+            }
             throw CheckpointError(file: url.path, "is a folder, not a checkpoint file"
-                                  + (meant.map { "; did you mean \($0.path)?" } ?? ""))
+                                  + (meant.isEmpty ? "" : "; its checkpoints: " + meant.joined(separator: ", ")))
         }
         let data: Data
         do {

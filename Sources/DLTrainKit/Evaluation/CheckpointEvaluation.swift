@@ -16,8 +16,11 @@ public struct CheckpointEvaluation {
         checkpoint = try Checkpoint.load(from: url)
         let config = checkpoint.config
         let classNames = checkpoint.metadata.classNames
-        // The checkpoint's own folders are as its config wrote them, relative to where it trained.
-        let advice = "; run from the folder it trained in, or name a labelled folder with --data"
+        // The checkpoint's own folders are as its config wrote them: a relative one is relative to where it trained.
+        func advice(_ path: String) -> String {
+            (path.hasPrefix("/") ? "; " : "; run from the folder it trained in, or ")
+                + "name a labelled folder with --data"
+        }
         if let folder = dataFolder {
             self.dataFolder = folder
             dataset = try ImageFolderDataset(configured: folder, key: "--data", classNames: classNames,
@@ -25,11 +28,13 @@ public struct CheckpointEvaluation {
         } else if let folder = config.data.validation {
             self.dataFolder = folder
             dataset = try ImageFolderDataset(configured: folder, key: "the checkpoint's data.validation",
-                                             classNames: classNames, classesOf: "the checkpoint's", advice: advice)
+                                             classNames: classNames, classesOf: "the checkpoint's",
+                                             advice: advice(folder))
         } else if let fraction = config.data.validationSplit {
             self.dataFolder = "\(config.data.train) (validation split \(fraction))"
             dataset = try ImageFolderDataset(configured: config.data.train, key: "the checkpoint's data.train",
-                                             classNames: classNames, classesOf: "the checkpoint's", advice: advice)
+                                             classNames: classNames, classesOf: "the checkpoint's",
+                                             advice: advice(config.data.train))
                 .split(validationFraction: fraction, seed: UInt64(config.training.seed)).validation
         } else {
             throw TrainingError.emptyDataset(

@@ -77,6 +77,9 @@ public final class Trainer {
             try Self.claim(runDirectory, checkpoints: checkpoints, overwrite: options.overwrite)
         }
         logger = RunLog.logger(label: "dltrain.trainer", file: runDirectory.logURL)
+        if let reason = folderLock.unavailable {
+            logger.warning("cannot lock \(runDirectory.url.path) (\(reason)): a second train there is not refused")
+        }
         for file in checkpoints.removeStaleTemporaryFiles() {
             logger.info("removed \(file.lastPathComponent), left by a run killed while writing a checkpoint")
         }
@@ -189,13 +192,13 @@ public final class Trainer {
             let root = URL(fileURLWithPath: path).standardizedFileURL.path
             if folder == root || folder.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
                 throw TrainingError.outputNotWritable(path: url.path, reason: "it is inside \(key) (\(path)), where "
-                                                      + "its checkpoints would be read as a class")
+                                                      + "it would be read as part of the data")
             }
         }
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: url.path), !entries.isEmpty else {
-            return
-        }
-        let runFiles: Set = ["config.json", "train.log", "metrics.csv", "metrics.jsonl", "checkpoints", ".lock"]
+        // Hidden entries (.gitkeep, .ipynb_checkpoints) and a mount's lost+found do not make a folder someone's.
+        guard let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path))?
+            .filter({ !$0.hasPrefix(".") && $0 != "lost+found" }), !entries.isEmpty else { return }
+        let runFiles: Set = ["config.json", "train.log", "metrics.csv", "metrics.jsonl", "checkpoints"]
         guard entries.contains(where: runFiles.contains) else {
             let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
             throw TrainingError.outputNotWritable(path: url.path, reason: "it holds other files (\(shown)) and no "

@@ -4,6 +4,11 @@ extension JSONValue {
     func differences(from other: JSONValue, at path: String = "") -> [(path: String, mine: String, theirs: String)] {
         switch (self, other) {
         case let (.object(mine), .object(theirs)):
+            // Another `type` (of a layer, an optimizer, a schedule) brings other keys and defaults: name it alone.
+            let (myType, theirType) = (mine.first { $0.key == "type" }?.value, theirs.first { $0.key == "type" }?.value)
+            if let myType, let theirType, myType != theirType {
+                return [(path.isEmpty ? "type" : "\(path).type", myType.userDescription, theirType.userDescription)]
+            }
             let keys = mine.map(\.key) + theirs.map(\.key).filter { key in !mine.contains { $0.key == key } }
             return keys.flatMap { key -> [(path: String, mine: String, theirs: String)] in
                 let child = path.isEmpty ? key : "\(path).\(key)"
@@ -18,7 +23,8 @@ extension JSONValue {
                 pair.0.differences(from: pair.1, at: "\(path)[\(index)]")
             }
         case let (.array(mine), .array(theirs)):
-            return [(path, "\(mine.count) entries", "\(theirs.count) entries")]
+            func entries(_ count: Int) -> String { count == 1 ? "1 entry" : "\(count) entries" }
+            return [(path, entries(mine.count), entries(theirs.count))]
         default:
             return self == other ? [] : [(path, userDescription, other.userDescription)]
         }
