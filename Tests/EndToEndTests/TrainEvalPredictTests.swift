@@ -86,10 +86,13 @@ final class TrainEvalPredictTests: XCTestCase {
         XCTAssertEqual(predictedVertical, confusion[2][2], "predict and eval disagree on the vertical class")
 
         try Data("not an image".utf8).write(to: directory.appendingPathComponent("notes.png"))
-        let bad = try BinaryRunner.run(["predict", "run/checkpoints/best.safetensors", "notes.png", images[0]],
-                                       in: directory)
-        XCTAssertNotEqual(bad.status, 0, "a bad file must not shift the other files' predictions")
-        XCTAssert(bad.standardError.contains("notes.png"), bad.standardError)
+        let bad = try BinaryRunner.run(["predict", "run/checkpoints/best.safetensors", "--top", "1", "notes.png",
+                                        images[0]], in: directory)
+        XCTAssertEqual(bad.status, 1, "a bad file fails the command, after the others are answered")
+        XCTAssert(bad.standardError.contains("notes.png: not an image"), bad.standardError)
+        // The good file is answered as in the full run: no shift from the bad one.
+        XCTAssertEqual(bad.standardOutput.split(separator: "\n").map(String.init),
+                       predict.standardOutput.split(separator: "\n").prefix(2).map(String.init))
     }
 
     func testASecondRunNeverReplacesTheFirstRunsCheckpointsUnlessAsked() throws {

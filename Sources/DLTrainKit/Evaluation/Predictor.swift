@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import ImageIO
 
 /// Classifies image files with a checkpoint, preprocessing them exactly as evaluation does.
 public struct Predictor {
@@ -18,8 +19,24 @@ public struct Predictor {
         network = try checkpoint.makeNetwork(on: engine, path: url.path)
     }
 
-    /// The `top` most probable classes of each image, most probable first.
-    public func predict(_ images: [URL], top: Int) throws -> [[Entry]] {
+    /// The `top` most probable classes of each image, most probable first, or why the image could not be read: a
+    /// bad file fails alone (the files are then classified one by one), the others are still answered in order.
+    public func predict(_ images: [URL], top: Int) throws -> [Result<[Entry], ImageError>] {
+        do {
+            return try rankings(images, top: top).map { .success($0) }
+        } catch is ImageError {
+            return try images.map { url in
+                do {
+                    return .success(try rankings([url], top: top)[0])
+                } catch let error as ImageError {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    /// The `top` most probable classes of each image, in one pass of batches; any bad file is an error naming it.
+    private func rankings(_ images: [URL], top: Int) throws -> [[Entry]] {
         let classNames = checkpoint.metadata.classNames
         let dataset = ImageFolderDataset(
             root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), classNames: classNames,
