@@ -19,14 +19,24 @@ final class DataDatasetTests: XCTestCase {
         XCTAssertEqual(dataset.classCounts, [1, 3])
     }
 
+    func testAClassOfOtherFormatsSaysWhatWasNotRead() throws {
+        let root = try DataFolderFixture.makeRoot()
+        try DataFolderFixture.addImages(["0.png"], to: "cat", in: root)
+        try DataFolderFixture.addFiles(["3.bmp", "1.bmp", "2.gif", "0.bmp"], to: "dog", in: root)
+        XCTAssertThrowsError(try ImageFolderDataset(root: root)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("(its 4 other files, e.g. 0.bmp, 1.bmp, 2.gif, are not read)"),
+                          "\(error)")
+        }
+    }
+
     func testEmptyClassIsNamed() throws {
         let root = try DataFolderFixture.makeRoot()
         try DataFolderFixture.addImages(["0.png"], to: "cat", in: root)
         try DataFolderFixture.addFiles(["labels.csv"], to: "dog", in: root)
         XCTAssertThrowsError(try ImageFolderDataset(root: root)) { error in
-            guard case .emptyClass(let name, _) = error as? DatasetError else { return XCTFail("\(error)") }
+            guard case .emptyClass(let name, _, _) = error as? DatasetError else { return XCTFail("\(error)") }
             XCTAssertEqual(name, "dog")
-            XCTAssertTrue("\(error)".contains("\"dog\""))
+            XCTAssertTrue("\(error)".hasSuffix("(its one other file, labels.csv, is not read)"), "\(error)")
         }
     }
 

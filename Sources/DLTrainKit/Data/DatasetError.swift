@@ -14,7 +14,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     /// The root has no subfolders to use as classes.
     case noClassFolders(String)
     /// A class folder holds no image files.
-    case emptyClass(name: String, folder: String)
+    case emptyClass(name: String, folder: String, ignored: [String] = [])
     /// Every image of a class folder was undecodable and skipped.
     case noReadableImages(name: String, folder: String)
     /// The class folders differ from the classes expected: `reference`'s (the model's by default).
@@ -34,8 +34,11 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
         case .unreadableFolder(let path, let reason): "cannot list folder \(path): \(reason)"
         case .noClassFolders(let path):
             "dataset folder \(path) has no class subfolders (expected one subfolder of images per class)"
-        case .emptyClass(let name, let folder):
+        case .emptyClass(let name, let folder, let ignored):
             "class \"\(name)\" has no .png, .jpg or .jpeg images directly inside \(folder)"
+                + (ignored.count == 1 ? " (its one other file, \(ignored[0]), is not read)" : "")
+                + (ignored.count > 1 ? " (its \(ignored.count) other files, e.g. "
+                    + "\(ignored.sorted().prefix(3).joined(separator: ", ")), are not read)" : "")
         case .noReadableImages(let name, let folder):
             "class \"\(name)\" has no usable images: every image in \(folder) is undecodable (see the skipped files)"
         case .classMismatch(let root, let missing, let unexpected, let reference):

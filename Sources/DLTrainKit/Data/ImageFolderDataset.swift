@@ -49,8 +49,11 @@ public struct ImageFolderDataset: Sendable {
         var samples: [Sample] = []
         for (label, name) in names.enumerated() {
             let folder = root.appendingPathComponent(name, isDirectory: true)
-            let files = try Self.visibleEntries(of: folder).filter(Self.isImageName).sorted()
-            guard !files.isEmpty else { throw DatasetError.emptyClass(name: name, folder: folder.path) }
+            let entries = try Self.visibleEntries(of: folder)
+            let files = entries.filter(Self.isImageName).sorted()
+            guard !files.isEmpty else {
+                throw DatasetError.emptyClass(name: name, folder: folder.path, ignored: entries)
+            }
             samples += files.map { Sample(url: folder.appendingPathComponent($0, isDirectory: false), label: label) }
         }
         self.init(root: root, classNames: names, samples: samples)
