@@ -13,9 +13,14 @@ extension ImageDecoder {
         let source = bytes.bindMemory(to: UInt8.self)
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         if tjDecompressHeader3(handle, source.baseAddress, UInt(source.count),
-                               &width, &height, &subsampling, &colorspace) != 0,
-           let reason = jpegFailure(handle) {
-            throw request.error(reason)
+                               &width, &height, &subsampling, &colorspace) != 0 {
+            if let reason = jpegFailure(handle) { throw request.error(reason) }
+            // Only a warning, yet no size: the headers ran out before the frame. Cut short unless the end marker
+            // is there.
+            if width <= 0 || height <= 0 {
+                let ended = source.count >= 2 && source[source.count - 2] == 0xFF && source[source.count - 1] == 0xD9
+                throw request.error(ended ? .corrupt("the headers give no image size") : .truncated)
+            }
         }
         if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
             throw request.error(.cmykJPEG)

@@ -32,6 +32,10 @@ final class JPEGDecodingTests: XCTestCase {
     func testTruncatedJPEGIsRefused() throws {
         let data = try ImageEncoder.jpeg(TestImages.pattern(width: 64, height: 64, channels: 3))
         XCTAssertEqual(TestImages.reason(decoding: data.prefix(data.count / 2)), .truncated)
+        // Cut inside the Huffman tables, before the scan: libjpeg only warns there, and gives no size.
+        let bytes = [UInt8](data)
+        let tables = try XCTUnwrap((0..<bytes.count - 1).last { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC4 })
+        XCTAssertEqual(TestImages.reason(decoding: Data(bytes.prefix(tables + 20))), .truncated)
     }
 
     func testCorruptHeaderIsRefused() throws {
