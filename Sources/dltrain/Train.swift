@@ -63,16 +63,16 @@ struct Train: ParsableCommand {
     /// Where the run's best checkpoint is and how to evaluate it. A run resumed into another folder writes one only
     /// when an epoch beats the resumed run's best; a config without validation data needs a labelled folder for eval.
     private func printBestCheckpoint(of trainer: Trainer) {
-        let checkpoints = trainer.runDirectory.checkpointsURL
-        let best = checkpoints.appendingPathComponent("best.safetensors").path
+        let checkpoints = CheckpointDirectory(runDirectory: trainer.runDirectory.url)
+        let best = checkpoints.bestURL.path
         guard FileManager.default.fileExists(atPath: best) else {
             let earlier = resume.map {
                 URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("best.safetensors").path
             }
             let kept = earlier.map { FileManager.default.fileExists(atPath: $0) ? "; the best is still \($0)" : "" }
-            print("no epoch of this run beat the best so far\(kept ?? ""), so \(checkpoints.path) holds no "
+            print("no epoch of this run beat the best so far\(kept ?? ""), so \(checkpoints.url.path) holds no "
                   + "best.safetensors")
-            print("last checkpoint: \(checkpoints.appendingPathComponent("last.safetensors").path)")
+            print("last checkpoint: \(checkpoints.lastURL.path)")
             return
         }
         let data = trainer.config.data
